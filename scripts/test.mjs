@@ -1,0 +1,75 @@
+// `npm test`: type checks, lint, build, then unit, integration and end-to-end tests; ends with one summary line.
+import { spawnSync } from 'node:child_process'
+import { existsSync, mkdirSync, readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+
+const require = createRequire(import.meta.url)
+const steps = []
+
+function step(name, command, args, env = {}) {
+  console.log(`\n=== ${name}: ${command} ${args.join(' ')}`)
+  const started = Date.now()
+  const result = spawnSync(command, args, { stdio: 'inherit', env: { ...process.env, ...env } })
+  const ok = result.status === 0
+  steps.push({ name, ok, seconds: (Date.now() - started) / 1000 })
+  return ok
+}
+
+// The electron package carries the type definitions the main process is checked against. Where its binary
+// download failed during `npm install`, npm dropped the (optional) package: reinstall it without the binary.
+try {
+  require.resolve('electron/package.json')
+} catch {
+  console.log(
+    'The electron package is missing (its binary download failed); reinstalling it without the binary.'
+  )
+  step('electron types', 'npm', ['install', '--no-audit', '--no-fund'], {
+    ELECTRON_SKIP_BINARY_DOWNLOAD: '1'
+  })
+}
+
+const npx = (name, ...args) => step(name, 'npx', args)
+npx('tsc', 'tsc', '--noEmit', '-p', 'tsconfig.json')
+npx(
+  'svelte-check',
+  'svelte-check',
+  '--tsconfig',
+  './src/renderer/tsconfig.json',
+  '--fail-on-warnings',
+  '--output',
+  'human'
+)
+npx('eslint', 'eslint', '.')
+npx('prettier', 'prettier', '--check', '.')
+const built = npx('build', 'electron-vite', 'build')
+
+mkdirSync('.cache', { recursive: true })
+const report = '.cache/vitest-report.json'
+const projects = built ? [] : ['--project', 'unit']
+if (!built) console.log('The build failed: end-to-end tests are skipped.')
+npx(
+  'vitest',
+  'vitest',
+  'run',
+  ...projects,
+  '--reporter=default',
+  '--reporter=json',
+  `--outputFile.json=${report}`
+)
+
+let passed = 0
+let failed = 0
+let skipped = 0
+if (existsSync(report)) {
+  const results = JSON.parse(readFileSync(report, 'utf8'))
+  passed = results.numPassedTests
+  failed = results.numFailedTests
+  skipped = results.numPendingTests + results.numTodoTests
+}
+const failedSteps = steps.filter((s) => !s.ok)
+console.log('\n=== summary')
+for (const s of steps) console.log(`${s.ok ? 'ok  ' : 'FAIL'} ${s.name} (${s.seconds.toFixed(1)} s)`)
+console.log(
+  `tests: ${passed} passed, ${failed + failedSteps.filter((s) => s.name !== 'vitest').length} failed, ${skipped} skipped`
+)
+process.exit(failedSteps.length === 0 ? 0 : 1)

@@ -1,0 +1,40 @@
+import type { Handlers } from '../ipc/router'
+import type { ShellHost } from '../app/shell'
+import type { SettingsStore } from './settings'
+import type { EngineService } from './engine'
+
+type AppCalls = Pick<
+  Handlers,
+  'app.info' | 'settings.get' | 'settings.set' | 'dialog.pickFolder' | 'dialog.saveFile'
+>
+
+export function appHandlers(
+  host: ShellHost,
+  settings: SettingsStore,
+  engine: EngineService,
+  version: string
+): AppCalls {
+  return {
+    'app.info': async () => {
+      const backend = await engine.backend()
+      return {
+        name: 'Digit Studio',
+        version,
+        backend: backend.name,
+        backendDetail: backend.detail,
+        shell: host.shell,
+        platform: `${process.platform}-${process.arch}`,
+        dataDir: host.dataDir,
+        nativeDialogs: host.nativeDialogs
+      }
+    },
+    'settings.get': () => settings.get(),
+    'settings.set': async (patch) => {
+      const next = await settings.update(patch)
+      if (patch.backend !== undefined) await engine.setBackendPreference(next.backend)
+      return next
+    },
+    'dialog.pickFolder': async ({ title }) => ({ path: await host.pickFolder(title) }),
+    'dialog.saveFile': async ({ defaultName, title }) => ({ path: await host.saveFile(defaultName, title) })
+  }
+}

@@ -1,0 +1,33 @@
+/**
+ * The only way the UI talks to the main process. In Electron the preload exposes `window.digitStudio`;
+ * in web mode the same contract travels over a WebSocket. Nothing else in the renderer knows which.
+ */
+import type { CallError, CallName, CallRequest, CallResponse, DigitStudioApi } from '../../../shared/contract'
+import { createWebSocketClient } from './ws-client'
+
+declare global {
+  interface Window {
+    digitStudio?: DigitStudioApi
+  }
+}
+
+function webSocketUrl(): string {
+  const token = new URLSearchParams(window.location.search).get('token') ?? ''
+  return `ws://${window.location.host}/ws?token=${encodeURIComponent(token)}`
+}
+
+export const api: DigitStudioApi = window.digitStudio ?? createWebSocketClient(webSocketUrl())
+
+/** A failed call, as an exception for code that prefers try/catch. */
+export class ApiError extends Error {
+  constructor(readonly error: CallError) {
+    super(error.message)
+    this.name = 'ApiError'
+  }
+}
+
+export async function invoke<N extends CallName>(name: N, request: CallRequest<N>): Promise<CallResponse<N>> {
+  const result = await api.call(name, request)
+  if (!result.ok) throw new ApiError(result.error)
+  return result.value
+}

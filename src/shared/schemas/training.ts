@@ -1,0 +1,92 @@
+import { z } from 'zod'
+
+/** The paper's hyperparameters (section 2.2) are the defaults. */
+export const AugmentationSchema = z.object({
+  /** Random affine: rotation ±degrees, scale range, shift ±pixels (on the 28×28 image). */
+  affine: z.boolean().default(false),
+  rotationDegrees: z.number().min(0).max(45).default(12),
+  scaleMin: z.number().min(0.5).max(1).default(0.85),
+  scaleMax: z.number().min(1).max(1.5).default(1.15),
+  shiftPixels: z.number().min(0).max(6).default(2),
+  /** Elastic distortion as in Simard et al. 2003. */
+  elastic: z.boolean().default(false),
+  elasticAlpha: z.number().min(0).max(60).default(34),
+  elasticSigma: z.number().min(1).max(10).default(4)
+})
+export type Augmentation = z.infer<typeof AugmentationSchema>
+
+export const HyperparametersSchema = z.object({
+  hiddenUnits: z
+    .tuple([z.number().int().min(1).max(4096), z.number().int().min(1).max(4096)])
+    .default([100, 100]),
+  learningRate: z.number().positive().max(1).default(0.001),
+  batchSize: z.number().int().min(1).max(10_000).default(100),
+  epochs: z.number().int().min(1).max(1000).default(10),
+  dropout: z.number().min(0).max(0.9).default(0),
+  seed: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 31 - 1)
+    .default(42),
+  /** Report every N batches (the paper prints every 100). */
+  reportEvery: z.number().int().min(1).max(100_000).default(100),
+  augmentation: AugmentationSchema.default(AugmentationSchema.parse({}))
+})
+export type Hyperparameters = z.infer<typeof HyperparametersSchema>
+
+/** Every 100 batches: the paper's printed line. */
+export const BatchProgressSchema = z.object({
+  kind: z.literal('batch'),
+  step: z.number().int(),
+  epoch: z.number().int(),
+  batchInEpoch: z.number().int(),
+  batchesPerEpoch: z.number().int(),
+  loss: z.number(),
+  accuracy: z.number(),
+  samplesPerSecond: z.number(),
+  etaSeconds: z.number()
+})
+export type BatchProgress = z.infer<typeof BatchProgressSchema>
+
+/** At the end of every epoch: the epoch's averages and the test set's (Figures 3 and 4). */
+export const EpochSummarySchema = z.object({
+  kind: z.literal('epoch'),
+  epoch: z.number().int(),
+  step: z.number().int(),
+  trainLoss: z.number(),
+  trainAccuracy: z.number(),
+  testLoss: z.number(),
+  testAccuracy: z.number(),
+  seconds: z.number(),
+  etaSeconds: z.number()
+})
+export type EpochSummary = z.infer<typeof EpochSummarySchema>
+
+export const TrainingStateSchema = z.enum([
+  'idle',
+  'loading-data',
+  'running',
+  'paused',
+  'saving',
+  'done',
+  'cancelled',
+  'failed'
+])
+export type TrainingState = z.infer<typeof TrainingStateSchema>
+
+export const TrainingStatusSchema = z.object({
+  kind: z.literal('status'),
+  state: TrainingStateSchema,
+  message: z.string().optional(),
+  /** Set when a model was saved (done, or cancelled after at least one epoch). */
+  modelId: z.string().optional()
+})
+export type TrainingStatus = z.infer<typeof TrainingStatusSchema>
+
+export const TrainingEventSchema = z.discriminatedUnion('kind', [
+  BatchProgressSchema,
+  EpochSummarySchema,
+  TrainingStatusSchema
+])
+export type TrainingEvent = z.infer<typeof TrainingEventSchema>

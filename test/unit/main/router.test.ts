@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest'
+import { MAX_REQUEST_BYTES, callNames } from '../../../src/shared/contract'
+import { createRouter, ServiceError, type Handlers } from '../../../src/main/ipc/router'
+
+/** Handlers that record what reached them; a router must only ever pass them validated requests. */
+function recordingHandlers(): { handlers: Handlers; seen: unknown[] } {
+  const seen: unknown[] = []
+  const handlers = Object.fromEntries(
+    callNames.map((name) => [
+      name,
+      async (request: unknown) => {
+        seen.push(request)
+        if (name === 'models.delete') throw new ServiceError('not-found', 'No such model.')
+        if (name === 'models.rename') throw new Error('boom')
+        return { echoed: request }
+      }
+    ])
+  ) as unknown as Handlers
+  return { handlers, seen }
+}
+
+describe('router', () => {
+  it('rejects requests of the wrong types with a typed bad-request error and field issues', async () => {
+    const { handlers, seen } = recordingHandlers()
+    const router = createRouter(handlers)
+    const result = await router.dispatch('predict.image', { width: 'wide', height: -1, pixels: 7 }, 50)
+    expect(result.ok).toBe(false)
+    if (result.ok) return
+    expect(result.error.code).toBe('bad-request')
+    expect(result.error.issues?.map((issue) => issue.path).sort()).toEqual(['height', 'pixels', 'width'])
+    expect(seen).toEqual([])
+  })
+
+  it('rejects unknown calls, including prototype keys', async () => {
+    const router = createRouter(recordingHandlers().handlers)
+    for (const name of ['nope', '__proto__', 'constructor', 'toString', 42, null]) {
+      const result = await router.dispatch(name, {}, 2)
+      expect(result).toMatchObject({ ok: false, error: { code: 'unknown-call' } })
+    }
+  })
+
+  it('rejects oversized payloads before parsing them', async () => {
+    const { handlers, seen } = recordingHandlers()
+    const result = await createRouter(handlers).dispatch('app.info', {}, MAX_REQUEST_BYTES + 1)
+    expect(result).toMatchObject({ ok: false, error: { code: 'payload-too-large' } })
+    expect(seen).toEqual([])
+  })
+
+  it('rejects extra keys and ids that could name a path', async () => {
+    const router = createRouter(recordingHandlers().handlers)
+    expect(await router.dispatch('app.info', { extra: 1 }, 12)).toMatchObject({
+      ok: false,
+      error: { code: 'bad-request' }
+    })
+    for (const id of ['../x', '/etc/passwd', '..', 'a/b', 'a\\b', '.hidden', '']) {
+      expect(await router.dispatch('models.setActive', { id }, 20)).toMatchObject({
+        ok: false,
+        error: { code: 'bad-request' }
+      })
+    }
+  })
+
+  it('passes valid requests through and maps handler failures to typed errors', async () => {
+    const { handlers, seen } = recordingHandlers()
+    const router = createRouter(handlers)
+    expect(await router.dispatch('models.setActive', { id: 'model-1' }, 20)).toEqual({
+      ok: true,
+      value: { echoed: { id: 'model-1' } }
+    })
+    expect(await router.dispatch('models.delete', { id: 'gone' }, 20)).toMatchObject({
+      ok: false,
+      error: { code: 'not-found' }
+    })
+    expect(await router.dispatch('models.rename', { id: 'a', name: 'b' }, 20)).toMatchObject({
+      ok: false,
+      error: { code: 'internal', message: 'boom' }
+    })
+    expect(seen).toHaveLength(3)
+  })
+})
