@@ -9,6 +9,7 @@ import type { ShellHost } from './app/shell'
 import { EventHub } from './ipc/events'
 import { createRouter } from './ipc/router'
 import { createServices } from './services'
+import { createUtilityTrainingHost } from './training/utility-host'
 import { join } from 'node:path'
 
 const outDir = dirname(fileURLToPath(import.meta.url))
@@ -25,7 +26,8 @@ const host: ShellHost = {
   saveFile: async (defaultName, title) => {
     const result = await dialog.showSaveDialog({ title, defaultPath: defaultName })
     return result.canceled ? null : (result.filePath ?? null)
-  }
+  },
+  createTrainingHost: () => createUtilityTrainingHost()
 }
 
 if (!app.requestSingleInstanceLock()) app.quit()

@@ -24,6 +24,8 @@ export const SettingsSchema = z.object({
   backend: z.enum(['auto', 'tensorflow', 'wasm', 'cpu']).default('auto'),
   penWidth: z.number().min(4).max(60).default(18),
   mnistFolder: z.string().max(4096).nullable().default(null),
+  /** The model used for drawing and imports; null means the shipped one. */
+  activeModelId: z.string().max(100).nullable().default(null),
   lastImportFolder: z.string().max(4096).nullable().default(null)
 })
 export type Settings = z.infer<typeof SettingsSchema>
@@ -67,7 +69,8 @@ const call = <Req extends z.ZodType, Res extends z.ZodType>(request: Req, respon
 export const calls = {
   'app.info': call(Empty, AppInfoSchema),
   'settings.get': call(Empty, SettingsSchema),
-  'settings.set': call(SettingsSchema.partial().strict(), SettingsSchema),
+  // The active model changes through models.setActive, which checks that the model exists.
+  'settings.set': call(SettingsSchema.omit({ activeModelId: true }).partial().strict(), SettingsSchema),
 
   'predict.image': call(
     z

@@ -20,15 +20,16 @@ describe('web mode through the real UI', () => {
     const backend = (await page.getByTestId('backend-name').textContent())?.trim()
     expect(['tensorflow', 'wasm', 'cpu']).toContain(backend)
     // The page shows what the services report, not a value of its own.
-    const token = new URL(running.url).searchParams.get('token')
-    const reported = await page.evaluate(async (t) => {
-      const ws = new WebSocket(`ws://${location.host}/ws?token=${t}`)
+    const { host, searchParams } = new URL(running.url)
+    const socketUrl = `ws://${host}/ws?token=${searchParams.get('token')}`
+    const reported = await page.evaluate(async (url) => {
+      const ws = new WebSocket(url)
       await new Promise((resolve) => (ws.onopen = resolve))
       ws.send(JSON.stringify({ type: 'call', id: 1, name: 'app.info', request: {} }))
       const reply = await new Promise<string>((resolve) => (ws.onmessage = (m) => resolve(String(m.data))))
       ws.close()
       return JSON.parse(reply).result.value.backend as string
-    }, token)
+    }, socketUrl)
     expect(backend).toBe(reported)
     expect(running.logs.filter((line) => line.startsWith('pageerror'))).toEqual([])
   })

@@ -1,3 +1,5 @@
+import type { TrainingHost } from '../training/host'
+
 /** What differs between the desktop app and web mode. Everything else is the same services. */
 export interface ShellHost {
   shell: 'electron' | 'web'
@@ -8,4 +10,6 @@ export interface ShellHost {
   nativeDialogs: boolean
   pickFolder(title?: string): Promise<string | null>
   saveFile(defaultName: string, title?: string): Promise<string | null>
+  /** Training runs in a utilityProcess in the app, a child process in web mode. */
+  createTrainingHost(): TrainingHost
 }

@@ -1,13 +1,18 @@
 /**
  * The main-process services: one handler per call of the contract, shared verbatim by the Electron app and
- * web mode. Only the ShellHost (dialogs, folders) differs between the two.
+ * web mode. Only the ShellHost (dialogs, folders, the training process) differs between the two.
  */
 import type { ShellHost } from '../app/shell'
 import type { EmitEvent } from '../ipc/events'
-import { ServiceError, type Handlers } from '../ipc/router'
+import type { Handlers } from '../ipc/router'
 import { appHandlers } from './app'
 import { EngineService } from './engine'
+import { MnistService } from './mnist'
+import { ModelService } from './models'
+import { predictHandlers } from './predict'
 import { SettingsStore } from './settings'
+import { TestSetService } from './testsets'
+import { trainingHandlers } from './training'
 
 export interface ServiceDeps {
   host: ShellHost
@@ -21,33 +26,30 @@ export interface Services {
   dispose(): Promise<void>
 }
 
-const notYet = (what: string) => async (): Promise<never> => {
-  throw new ServiceError('unavailable', `${what} is not available yet.`)
-}
-
-export async function createServices({ host, version }: ServiceDeps): Promise<Services> {
+export async function createServices({ host, emit, version }: ServiceDeps): Promise<Services> {
   const settings = new SettingsStore(host.dataDir)
-  const engine = new EngineService((await settings.get()).backend)
+  // Models live on the backend they were loaded on: a backend switch reloads the active one.
+  const engine: EngineService = new EngineService((await settings.get()).backend, () => models.unload())
+  const models: ModelService = new ModelService(host.dataDir, host.resourcesDir, settings, () =>
+    engine.backend()
+  )
+  const mnist = new MnistService(host.dataDir, settings)
+  const testSets = new TestSetService(models, settings)
+  const training = host.createTrainingHost()
+
   const handlers: Handlers = {
     ...appHandlers(host, settings, engine, version),
-    'predict.image': notYet('Prediction'),
-    'models.list': notYet('Models'),
-    'models.setActive': notYet('Models'),
-    'models.rename': notYet('Models'),
-    'models.delete': notYet('Models'),
-    'models.import': notYet('Models'),
-    'models.export': notYet('Models'),
-    'mnist.status': notYet('MNIST'),
-    'mnist.download': notYet('MNIST'),
-    'training.start': notYet('Training'),
-    'training.pause': notYet('Training'),
-    'training.resume': notYet('Training'),
-    'training.cancel': notYet('Training'),
-    'training.status': notYet('Training'),
-    'testset.import': notYet('Import'),
-    'testset.cancel': notYet('Import'),
-    'testset.sampleImage': notYet('Import'),
-    'testset.export': notYet('Import')
+    ...predictHandlers(models),
+    ...models.handlers(),
+    ...mnist.handlers(emit),
+    ...trainingHandlers(training, mnist, models, emit),
+    ...testSets.handlers(emit)
   }
-  return { handlers, dispose: async () => undefined }
+  return {
+    handlers,
+    dispose: async () => {
+      await training.cancel()
+      models.unload()
+    }
+  }
 }

@@ -8,6 +8,7 @@ import { createRouter } from '../ipc/router'
 import { appRoot, defaultDataDir, defaultResourcesDir } from '../app/paths'
 import type { ShellHost } from '../app/shell'
 import { createServices } from '../services'
+import { createForkTrainingHost } from '../training/fork-host'
 import { startWebServer, type WebServer } from './server'
 import { readFileSync } from 'node:fs'
 
@@ -33,7 +34,8 @@ export async function startWebApp(options: WebAppOptions = {}): Promise<WebApp> 
     resourcesDir: defaultResourcesDir(),
     nativeDialogs: false,
     pickFolder: async () => null,
-    saveFile: async () => null
+    saveFile: async () => null,
+    createTrainingHost: () => createForkTrainingHost()
   }
   const version = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string })
     .version

@@ -1,0 +1,95 @@
+import { join } from 'node:path'
+import { BUILTIN_ID, ModelStore, type LoadedModel } from '../../core/models'
+import type { ModelSummary } from '../../shared/schemas/models'
+import { ServiceError, type Handlers } from '../ipc/router'
+import type { SettingsStore } from './settings'
+
+type ModelCalls = Pick<
+  Handlers,
+  'models.list' | 'models.setActive' | 'models.rename' | 'models.delete' | 'models.import' | 'models.export'
+>
+
+/** The model library (the shipped model plus the user's) and the one model that drawing and imports use. */
+export class ModelService {
+  readonly store: ModelStore
+  private loaded: { id: string; model: Promise<LoadedModel> } | null = null
+
+  constructor(
+    dataDir: string,
+    resourcesDir: string,
+    private readonly settings: SettingsStore,
+    /** Resolves once the tensor backend is chosen: weights must be loaded onto it. */
+    private readonly backendReady: () => Promise<unknown>
+  ) {
+    this.store = new ModelStore({
+      dir: join(dataDir, 'models'),
+      builtinDir: join(resourcesDir, 'models', BUILTIN_ID)
+    })
+  }
+
+  async activeId(): Promise<string> {
+    const chosen = (await this.settings.get()).activeModelId
+    // A chosen model that has since disappeared falls back to the shipped one.
+    return chosen && (await this.store.exists(chosen).catch(() => false)) ? chosen : BUILTIN_ID
+  }
+
+  /** The active model, loaded once onto the current backend and kept until it changes. */
+  async active(): Promise<LoadedModel> {
+    const id = await this.activeId()
+    if (this.loaded?.id !== id) {
+      this.unload()
+      const model = this.backendReady().then(() => this.store.load(id))
+      this.loaded = { id, model }
+      model.catch(() => {
+        if (this.loaded?.model === model) this.loaded = null
+      })
+    }
+    return this.loaded.model
+  }
+
+  /** A model other than the active one, loaded for one task; the caller disposes it. */
+  async loadOther(id: string): Promise<LoadedModel> {
+    await this.backendReady()
+    return this.store.load(id)
+  }
+
+  /** Forget the loaded model (after a backend switch, or when it is deleted or replaced). */
+  unload(): void {
+    const previous = this.loaded
+    this.loaded = null
+    void previous?.model.then((model) => model.dispose()).catch(() => undefined)
+  }
+
+  async summaries(): Promise<ModelSummary[]> {
+    const active = await this.activeId()
+    return (await this.store.list()).map((model) => ({ ...model, active: model.id === active }))
+  }
+
+  handlers(): ModelCalls {
+    return {
+      'models.list': () => this.summaries(),
+      'models.setActive': async ({ id }) => {
+        if (!(await this.store.exists(id))) throw new ServiceError('not-found', `No model with id ${id}.`)
+        await this.settings.update({ activeModelId: id === BUILTIN_ID ? null : id })
+        return this.summaries()
+      },
+      'models.rename': async ({ id, name }) => {
+        await this.store.rename(id, name)
+        if (this.loaded?.id === id) this.unload()
+        return this.summaries()
+      },
+      'models.delete': async ({ id }) => {
+        if (this.loaded?.id === id) this.unload()
+        await this.store.delete(id)
+        if ((await this.settings.get()).activeModelId === id)
+          await this.settings.update({ activeModelId: null })
+        return this.summaries()
+      },
+      'models.import': async ({ folder }) => {
+        await this.store.importFolder(folder)
+        return this.summaries()
+      },
+      'models.export': async ({ id, folder }) => ({ folder: await this.store.exportFolder(id, folder) })
+    }
+  }
+}

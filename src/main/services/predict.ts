@@ -1,0 +1,37 @@
+import { toMnistForm, toView28 } from '../../core/preprocess'
+import { argmax10 } from '../../core/evaluation'
+import type { Prediction } from '../../shared/schemas/images'
+import { ServiceError, type Handlers } from '../ipc/router'
+import type { ModelService } from './models'
+
+/** Drawing-pad predictions: raw canvas pixels through the shared preprocessing, then the active model. */
+export function predictHandlers(models: ModelService): Pick<Handlers, 'predict.image'> {
+  return {
+    'predict.image': async ({ width, height, pixels }): Promise<Prediction> => {
+      const started = performance.now()
+      const data = new Uint8Array(Buffer.from(pixels, 'base64'))
+      if (data.length !== width * height) {
+        throw new ServiceError('bad-request', `Expected ${width * height} pixels, got ${data.length}.`)
+      }
+      const form = toMnistForm({ width, height, data })
+      if (form.kind === 'no-digit') {
+        return {
+          digit: null,
+          probabilities: Array(10).fill(0),
+          view28: null,
+          noDigitReason: form.reason,
+          milliseconds: performance.now() - started
+        }
+      }
+      const model = await models.active()
+      const probabilities = Array.from(await model.predict(form.pixels, 1))
+      return {
+        digit: argmax10(probabilities),
+        probabilities,
+        view28: Array.from(toView28(form) ?? []),
+        noDigitReason: null,
+        milliseconds: performance.now() - started
+      }
+    }
+  }
+}

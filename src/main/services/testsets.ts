@@ -1,0 +1,88 @@
+import { randomUUID } from 'node:crypto'
+import { mkdir, rename, writeFile } from 'node:fs/promises'
+import { dirname } from 'node:path'
+import { exportResult } from '../../core/export'
+import { importFolder, renderSampleImage } from '../../core/import'
+import type { ImportResult } from '../../shared/schemas/import'
+import type { EmitEvent } from '../ipc/events'
+import { ServiceError, type Handlers } from '../ipc/router'
+import type { ModelService } from './models'
+import type { SettingsStore } from './settings'
+
+type TestSetCalls = Pick<
+  Handlers,
+  'testset.import' | 'testset.cancel' | 'testset.sampleImage' | 'testset.export'
+>
+
+/** How many finished imports stay available for galleries and exports. */
+const KEEP_RESULTS = 8
+
+export class TestSetService {
+  private readonly results = new Map<string, ImportResult>()
+  private running: AbortController | null = null
+
+  constructor(
+    private readonly models: ModelService,
+    private readonly settings: SettingsStore
+  ) {}
+
+  private result(importId: string): ImportResult {
+    const result = this.results.get(importId)
+    if (!result)
+      throw new ServiceError('not-found', 'That import is no longer available; import the folder again.')
+    return result
+  }
+
+  handlers(emit: EmitEvent): TestSetCalls {
+    return {
+      'testset.import': async ({ folder, modelId }) => {
+        if (this.running) throw new ServiceError('conflict', 'An import is already running.')
+        const controller = new AbortController()
+        this.running = controller
+        try {
+          const classifier = modelId ? await this.models.loadOther(modelId) : await this.models.active()
+          try {
+            const result = await importFolder(folder, classifier, {
+              signal: controller.signal,
+              onProgress: (progress) => emit('testset.progress', progress)
+            })
+            const importId = randomUUID()
+            this.results.set(importId, result)
+            for (const old of [...this.results.keys()].slice(0, -KEEP_RESULTS)) this.results.delete(old)
+            await this.settings.update({ lastImportFolder: folder })
+            return { ...result, importId }
+          } finally {
+            if (modelId) classifier.dispose()
+          }
+        } finally {
+          this.running = null
+        }
+      },
+      'testset.cancel': async () => {
+        const running = this.running
+        running?.abort()
+        return { cancelled: running !== null }
+      },
+      'testset.sampleImage': async ({ importId, file }) => {
+        const result = this.result(importId)
+        // Only files this import listed can be shown: the renderer cannot name any other file.
+        if (!result.samples.some((sample) => sample.file === file)) {
+          throw new ServiceError('not-found', `${file} is not a sample of this import.`)
+        }
+        return { dataUrl: await renderSampleImage(result.folder, file) }
+      },
+      'testset.export': async ({ importId, format, file }) => {
+        const exported = exportResult(this.result(importId), format)
+        if (file) await writeFileAtomically(file, exported.content)
+        return { fileName: exported.fileName, content: exported.content, savedTo: file ?? null }
+      }
+    }
+  }
+}
+
+async function writeFileAtomically(file: string, content: string): Promise<void> {
+  await mkdir(dirname(file), { recursive: true })
+  const temp = `${file}.${process.pid}.tmp`
+  await writeFile(temp, content)
+  await rename(temp, file)
+}
