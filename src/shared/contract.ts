@@ -18,15 +18,27 @@ export const IdSchema = z
 const PathSchema = z.string().min(1).max(4096)
 const Empty = z.object({}).strict()
 
-export const SettingsSchema = z.object({
-  locale: z.enum(['system', 'en', 'zh-CN']).default('system'),
-  theme: z.enum(['system', 'light', 'dark']).default('system'),
-  backend: z.enum(['auto', 'tensorflow', 'wasm', 'cpu']).default('auto'),
-  penWidth: z.number().min(4).max(60).default(18),
-  mnistFolder: z.string().max(4096).nullable().default(null),
+/** The settings' fields without defaults, so that a partial update names only what it changes. */
+const SettingsFields = z.object({
+  locale: z.enum(['system', 'en', 'zh-CN']),
+  theme: z.enum(['system', 'light', 'dark']),
+  backend: z.enum(['auto', 'tensorflow', 'wasm', 'cpu']),
+  penWidth: z.number().min(4).max(60),
+  mnistFolder: z.string().max(4096).nullable(),
   /** The model used for drawing and imports; null means the shipped one. */
-  activeModelId: z.string().max(100).nullable().default(null),
-  lastImportFolder: z.string().max(4096).nullable().default(null)
+  activeModelId: z.string().max(100).nullable(),
+  lastImportFolder: z.string().max(4096).nullable()
+})
+/** Stored settings: each missing or invalid field falls back to its default on its own. */
+const field = SettingsFields.shape
+export const SettingsSchema = z.object({
+  locale: field.locale.catch('system'),
+  theme: field.theme.catch('system'),
+  backend: field.backend.catch('auto'),
+  penWidth: field.penWidth.catch(18),
+  mnistFolder: field.mnistFolder.catch(null),
+  activeModelId: field.activeModelId.catch(null),
+  lastImportFolder: field.lastImportFolder.catch(null)
 })
 export type Settings = z.infer<typeof SettingsSchema>
 
@@ -70,7 +82,7 @@ export const calls = {
   'app.info': call(Empty, AppInfoSchema),
   'settings.get': call(Empty, SettingsSchema),
   // The active model changes through models.setActive, which checks that the model exists.
-  'settings.set': call(SettingsSchema.omit({ activeModelId: true }).partial().strict(), SettingsSchema),
+  'settings.set': call(SettingsFields.omit({ activeModelId: true }).partial().strict(), SettingsSchema),
 
   'predict.image': call(
     z

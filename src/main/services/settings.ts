@@ -6,6 +6,8 @@ import { SettingsSchema, type Settings } from '../../shared/contract'
 export class SettingsStore {
   private cached: Settings | null = null
   private readonly file: string
+  /** Updates run one after another, so overlapping ones never lose each other's changes. */
+  private queue: Promise<unknown> = Promise.resolve()
 
   constructor(dataDir: string) {
     this.file = join(dataDir, 'settings.json')
@@ -24,7 +26,13 @@ export class SettingsStore {
     return this.cached
   }
 
-  async update(patch: Partial<Settings>): Promise<Settings> {
+  update(patch: Partial<Settings>): Promise<Settings> {
+    const next = this.queue.then(() => this.write(patch))
+    this.queue = next.catch(() => undefined)
+    return next
+  }
+
+  private async write(patch: Partial<Settings>): Promise<Settings> {
     const next = SettingsSchema.parse({ ...(await this.get()), ...patch })
     await mkdir(dirname(this.file), { recursive: true })
     const temp = `${this.file}.${process.pid}.tmp`

@@ -1,0 +1,38 @@
+/** Turns any failure into a message a person can act on: what happened, and what to do next. */
+import type { CallError, ErrorCode } from '../../../shared/contract'
+import { t, type MessageKey } from '../i18n/index.svelte'
+import { ApiError } from './api'
+
+export interface Problem {
+  title: string
+  detail: string
+  hint: string
+}
+
+const byCode: Record<ErrorCode, [MessageKey, MessageKey]> = {
+  'bad-request': ['errors.badRequest', 'errors.badRequestHint'],
+  'unknown-call': ['errors.internal', 'errors.internalHint'],
+  'payload-too-large': ['errors.badInput', 'errors.badInputHint'],
+  'not-found': ['errors.notFound', 'errors.notFoundHint'],
+  conflict: ['errors.conflict', 'errors.conflictHint'],
+  'bad-input': ['errors.badInput', 'errors.badInputHint'],
+  unavailable: ['errors.unavailable', 'errors.unavailableHint'],
+  cancelled: ['errors.cancelled', 'errors.cancelledHint'],
+  internal: ['errors.internal', 'errors.internalHint']
+}
+
+function describeCallError(error: CallError): Problem {
+  const [title, hint] = byCode[error.code] ?? byCode.internal
+  const issues = error.issues?.map((issue) => `${issue.path}: ${issue.message}`).join('; ')
+  return { title: t(title), detail: issues ? `${error.message} (${issues})` : error.message, hint: t(hint) }
+}
+
+export function describeError(error: unknown): Problem {
+  if (error instanceof ApiError) return describeCallError(error.error)
+  const message = error instanceof Error ? error.message : String(error)
+  return { title: t('errors.internal'), detail: message, hint: t('errors.internalHint') }
+}
+
+export function isCancelled(error: unknown): boolean {
+  return error instanceof ApiError && error.error.code === 'cancelled'
+}

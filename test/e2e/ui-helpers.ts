@@ -1,0 +1,98 @@
+/** Shared steps of the UI journeys: navigation, drawing strokes, quick training and screenshots. */
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { expect } from 'vitest'
+import type { Page } from 'playwright-core'
+import { screenshotsDir, sharedData } from './harness'
+
+export type ViewId = 'draw' | 'train' | 'testsets' | 'models'
+
+/** Waits for the shell (app.info and settings loaded), then opens a view from the sidebar. */
+export async function openView(page: Page, view: ViewId): Promise<void> {
+  await page.getByTestId(`nav-${view}`).waitFor({ timeout: 60_000 })
+  await page.getByTestId(`nav-${view}`).click()
+  await page.getByTestId(`view-${view}`).waitFor({ state: 'visible' })
+}
+
+/** Screenshot of the window as the user sees it (1280×800, the harness's viewport). */
+export async function saveScreenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(screenshotsDir, { recursive: true })
+  // Let charts and transitions settle.
+  await page.waitForTimeout(300)
+  await page.screenshot({ path: join(screenshotsDir, `${name}.png`) })
+}
+
+/** Draws a polyline on the pad; points are fractions (0..1) of the pad's size. */
+export async function drawStroke(page: Page, points: [number, number][], steps = 8): Promise<void> {
+  const box = await page.getByLabel('Drawing pad').boundingBox()
+  if (!box) throw new Error('The drawing pad is not visible')
+  const at = ([x, y]: [number, number]): [number, number] => [box.x + x * box.width, box.y + y * box.height]
+  await page.mouse.move(...at(points[0]))
+  await page.mouse.down()
+  for (let i = 1; i < points.length; i++) {
+    const [x0, y0] = points[i - 1]
+    const [x1, y1] = points[i]
+    for (let s = 1; s <= steps; s++) {
+      await page.mouse.move(...at([x0 + ((x1 - x0) * s) / steps, y0 + ((y1 - y0) * s) / steps]))
+    }
+  }
+  await page.mouse.up()
+}
+
+export const SEVEN: [number, number][] = [
+  [0.28, 0.22],
+  [0.72, 0.22],
+  [0.45, 0.8]
+]
+export const ONE: [number, number][] = [
+  [0.5, 0.18],
+  [0.5, 0.82]
+]
+
+/** The digit announced in the role=status element ('' while there is none). */
+export async function predictedDigit(page: Page): Promise<string> {
+  return (await page.getByTestId('predicted-digit').getAttribute('data-digit')) ?? ''
+}
+
+export const mnistFolder = join(sharedData, 'mnist')
+
+/** Trains a tiny model through the Train view and waits until it is saved; returns the new model's id. */
+export async function trainQuickly(
+  page: Page,
+  options: { name: string; trainSubset?: number; testSubset?: number; reportEvery?: number }
+): Promise<string> {
+  await openView(page, 'train')
+  await page.getByTestId('mnist-folder').fill(mnistFolder)
+  await page.getByTestId('mnist-check').click()
+  await expect.poll(() => page.getByTestId('train-start').isEnabled(), { timeout: 60_000 }).toBe(true)
+  await page.getByTestId('hp-epochs').fill('1')
+  await page.getByTestId('hp-report-every').fill(String(options.reportEvery ?? 5))
+  await page.getByTestId('train-subset').fill(String(options.trainSubset ?? 2000))
+  await page.getByTestId('test-subset').fill(String(options.testSubset ?? 500))
+  await page.getByTestId('model-name').fill(options.name)
+  await page.getByTestId('train-start').click()
+  await expect
+    .poll(() => page.getByTestId('training-state').getAttribute('data-state'), { timeout: 120_000 })
+    .toBe('done')
+  const saved = (await page.getByTestId('training-saved').textContent()) ?? ''
+  const id = /[“"]([^”"]+)[”"]/.exec(saved)?.[1]
+  if (!id) throw new Error(`No model id in "${saved}"`)
+  return id
+}
+
+/** Calls the services directly over the page's WebSocket, to check what they stored. */
+export async function callService(page: Page, name: string, request: object = {}): Promise<unknown> {
+  const pageUrl = new URL(page.url())
+  const socketUrl = `ws://${pageUrl.host}/ws?token=${encodeURIComponent(pageUrl.searchParams.get('token') ?? '')}`
+  return page.evaluate(
+    async ([url, call, body]) => {
+      const ws = new WebSocket(url)
+      await new Promise((resolve) => (ws.onopen = resolve))
+      ws.send(JSON.stringify({ type: 'call', id: 1, name: call, request: body }))
+      const reply = await new Promise<string>((resolve) => (ws.onmessage = (m) => resolve(String(m.data))))
+      ws.close()
+      return (JSON.parse(reply) as { result: { value?: unknown } }).result.value
+    },
+    [socketUrl, name, request] as const
+  )
+}
