@@ -6,6 +6,7 @@
 import { z } from 'zod'
 import {
   calls,
+  ErrorCodeSchema,
   MAX_REQUEST_BYTES,
   type CallError,
   type CallName,
@@ -39,20 +40,26 @@ const fail = (code: ErrorCode, message: string, issues?: CallError['issues']): C
   error: issues ? { code, message, issues } : { code, message }
 })
 
+const CONTRACT_CODES = new Set<string>(ErrorCodeSchema.options)
+const SYSTEM_CODES: Record<string, ErrorCode> = {
+  ENOENT: 'not-found',
+  EACCES: 'unavailable',
+  EPERM: 'unavailable',
+  EROFS: 'unavailable',
+  ENOSPC: 'unavailable'
+}
+
 /** Errors from core modules carry a code of their own (e.g. an unreadable file); map them to the contract's. */
 function toCallError(error: unknown): CallResult<never> {
   if (error instanceof ServiceError) return fail(error.code, error.message)
-  const known = error as { code?: unknown; message?: unknown }
+  const known = error as { code?: unknown; message?: unknown; name?: unknown }
   const message = typeof known?.message === 'string' ? known.message : String(error)
-  if (known?.code === 'cancelled' || (error as Error)?.name === 'AbortError')
-    return fail('cancelled', message)
-  if (typeof known?.code === 'string' && known.code !== 'internal') {
-    if (known.code === 'ENOENT') return fail('not-found', message)
-    if (known.code === 'EACCES' || known.code === 'EROFS' || known.code === 'ENOSPC')
-      return fail('unavailable', message)
-    return fail('bad-input', message)
-  }
-  return fail('internal', message)
+  const code = typeof known?.code === 'string' ? known.code : null
+  if (code === null) return fail(known?.name === 'AbortError' ? 'cancelled' : 'internal', message)
+  if (CONTRACT_CODES.has(code)) return fail(code as ErrorCode, message)
+  if (SYSTEM_CODES[code]) return fail(SYSTEM_CODES[code], message)
+  // Any other coded error is a core module's verdict on the user's input (a bad file, a bad model).
+  return fail('bad-input', message)
 }
 
 const isCallName = (name: unknown): name is CallName =>

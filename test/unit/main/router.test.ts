@@ -77,4 +77,33 @@ describe('router', () => {
     })
     expect(seen).toHaveLength(3)
   })
+
+  it('maps coded errors of core modules and of the system to contract codes', async () => {
+    const thrown: Record<string, unknown> = {
+      'models.list': Object.assign(new Error('stopped'), { code: 'cancelled' }),
+      'settings.get': Object.assign(new Error('EACCES: permission denied'), { code: 'EACCES' }),
+      'app.info': Object.assign(new Error('x.gz: wrong magic number'), { code: 'bad-magic', file: 'x.gz' })
+    }
+    const handlers = Object.fromEntries(
+      callNames.map((name) => [
+        name,
+        async () => {
+          throw thrown[name]
+        }
+      ])
+    ) as unknown as Handlers
+    const router = createRouter(handlers)
+    expect(await router.dispatch('models.list', {}, 2)).toMatchObject({
+      ok: false,
+      error: { code: 'cancelled' }
+    })
+    expect(await router.dispatch('settings.get', {}, 2)).toMatchObject({
+      ok: false,
+      error: { code: 'unavailable' }
+    })
+    expect(await router.dispatch('app.info', {}, 2)).toMatchObject({
+      ok: false,
+      error: { code: 'bad-input', message: 'x.gz: wrong magic number' }
+    })
+  })
 })

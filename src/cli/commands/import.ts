@@ -1,0 +1,136 @@
+import { writeFile } from 'node:fs/promises'
+import path from 'node:path'
+import { parseArgs } from 'node:util'
+import { selectBackend } from '../../core/backend'
+import { exportResult } from '../../core/export'
+import { importFolder } from '../../core/import'
+import { loadModelFolder } from '../../core/models/store'
+import { ExportFormatSchema, type ExportFormat } from '../../shared/contract'
+import type { ImportResult } from '../../shared/schemas/import'
+import { parseBackendOption } from '../backend-option'
+import { SHIPPED_MODEL_DIR } from '../defaults'
+import { formatEvaluation, printJson, progressBar } from '../output'
+import { UsageError, type CliCommand } from '../types'
+
+const USAGE =
+  'digit-studio import FOLDER [--model MODEL_DIR] [--json] [--export FILE] [--format FORMAT] ' +
+  '[--backend auto|tensorflow|wasm|cpu]'
+
+const HELP = `${USAGE}
+
+Recognises every image under FOLDER (searched recursively) and evaluates the labelled ones.
+Labels: labels.csv (file,label) at the root, else a folder named 0-9, else the file name
+(7_012.png, 012_7.png, digit7-012.png); see docs/import-rules.md.
+
+  --model DIR     model folder (default: the shipped model)
+  --json          print one JSON document: accuracy (fraction), perDigit, confusion, perSample, skipped
+  --export FILE   also write an export; its format follows the extension (.csv per-digit table,
+                  .md per-digit Markdown, .json whole result) unless --format is given
+  --format F      per-digit-csv | per-digit-md | confusion-csv | samples-csv | json
+`
+
+/** Export format implied by a file name's extension. */
+function formatFromFileName(file: string): ExportFormat {
+  const extension = path.extname(file).toLowerCase()
+  if (extension === '.csv') return 'per-digit-csv'
+  if (extension === '.md') return 'per-digit-md'
+  if (extension === '.json') return 'json'
+  throw new UsageError(`--export ${file}: use a .csv, .md or .json file, or name the format with --format`)
+}
+
+function parseFormat(value: string | undefined): ExportFormat | undefined {
+  if (value === undefined) return undefined
+  const parsed = ExportFormatSchema.safeParse(value)
+  if (!parsed.success)
+    throw new UsageError(`--format must be one of ${ExportFormatSchema.options.join(', ')}`)
+  return parsed.data
+}
+
+/** The --json document: the Engine commands' conventions (top-level accuracy as a fraction) plus the import's lists. */
+function jsonDocument(result: ImportResult, modelDir: string, modelName: string, backend: string) {
+  const evaluation = result.evaluation
+  return {
+    accuracy: evaluation?.accuracy ?? null,
+    perDigitAverageAccuracy: evaluation?.perDigitAverageAccuracy ?? null,
+    averageLoss: evaluation?.averageLoss ?? null,
+    labelled: evaluation?.samples ?? 0,
+    correct: evaluation?.correct ?? 0,
+    perDigit: evaluation?.perDigit ?? null,
+    confusion: evaluation?.confusion ?? null,
+    perSample: result.samples,
+    skipped: result.skipped,
+    folder: result.folder,
+    model: modelDir,
+    modelName,
+    backend,
+    startedAt: result.startedAt,
+    seconds: result.seconds
+  }
+}
+
+export const command: CliCommand = {
+  name: 'import',
+  usage: USAGE,
+  summary: 'Recognise and evaluate a folder of scanned digits: per-digit table, confusion matrix, export.',
+  async run(args, io) {
+    const { values, positionals } = parseArgs({
+      args,
+      strict: true,
+      allowPositionals: true,
+      options: {
+        model: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        export: { type: 'string' },
+        format: { type: 'string' },
+        backend: { type: 'string' },
+        help: { type: 'boolean', default: false }
+      }
+    })
+    if (values.help) {
+      io.stdout(HELP)
+      return 0
+    }
+    if (positionals.length !== 1) throw new UsageError('give exactly one FOLDER')
+    const exportFile = values.export === undefined ? undefined : path.resolve(values.export)
+    const format = parseFormat(values.format) ?? (exportFile ? formatFromFileName(exportFile) : undefined)
+    if (format && !exportFile) throw new UsageError('--format needs --export FILE')
+
+    const folder = path.resolve(positionals[0])
+    const modelDir = path.resolve(values.model ?? SHIPPED_MODEL_DIR)
+    const backend = await selectBackend(parseBackendOption(values.backend))
+    const model = await loadModelFolder(modelDir)
+    // Progress goes to the terminal only, so --json output stays one clean document.
+    const bar = progressBar(values.json ? { ...io, isTTY: false } : io)
+    let result: ImportResult
+    try {
+      result = await importFolder(folder, model, {
+        onProgress: (p) =>
+          bar.update(p.total ? p.done / p.total : 0, `${p.done}/${p.total} ${p.currentFile ?? ''}`)
+      })
+    } finally {
+      bar.done()
+      model.dispose()
+    }
+
+    if (exportFile && format) await writeFile(exportFile, exportResult(result, format).content, 'utf8')
+    if (values.json) {
+      printJson(io, jsonDocument(result, modelDir, model.metadata.name, backend.name))
+      return 0
+    }
+    const noDigit = result.samples.filter((s) => s.noDigit).length
+    const unlabelled = result.samples.filter((s) => s.label === null).length
+    io.stdout(
+      `Imported ${result.samples.length} images from ${folder} in ${result.seconds.toFixed(2)} s ` +
+        `(model ${model.metadata.name}, backend ${backend.name}); ${unlabelled} unlabelled, ` +
+        `${noDigit} without a digit, ${result.skipped.length} skipped\n`
+    )
+    if (result.evaluation) io.stdout(formatEvaluation(result.evaluation))
+    else io.stdout('No image has a label, so there is no per-digit table (see docs/import-rules.md).\n')
+    if (result.skipped.length > 0) {
+      io.stdout('\nSkipped:\n')
+      for (const skip of result.skipped) io.stdout(`  ${skip.file}: ${skip.reason}\n`)
+    }
+    if (exportFile) io.stdout(`\nWrote ${format} to ${exportFile}\n`)
+    return 0
+  }
+}

@@ -1,0 +1,15 @@
+export type ImportErrorCode = 'not-found' | 'not-a-folder' | 'unreadable' | 'too-many-files' | 'cancelled'
+
+/** The import as a whole failed (a single bad file never fails it; it is listed in `skipped`). */
+export class ImportError extends Error {
+  override readonly name = 'ImportError'
+
+  constructor(
+    readonly code: ImportErrorCode,
+    readonly file: string,
+    message: string,
+    options?: { cause?: unknown }
+  ) {
+    super(message, options)
+  }
+}

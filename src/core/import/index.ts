@@ -1,0 +1,203 @@
+/**
+ * Folder import: every image under a folder is decoded, put into MNIST's form, classified in batches and, where
+ * a label is known (rules in labels.ts and docs/import-rules.md), evaluated. A bad file never stops the import:
+ * it is listed in `skipped` with the reason. Decoding runs on a bounded pool (sharp decodes on libuv's threads).
+ */
+import { readFile } from 'node:fs/promises'
+import { availableParallelism } from 'node:os'
+import { basename, join, resolve } from 'node:path'
+import type { ImportProgress, ImportResult, SampleResult, SkippedFile } from '../../shared/schemas/import'
+import { evaluatePredictions } from '../evaluation'
+import { decodeImageFile, ImageDecodeError, toMnistForm } from '../preprocess'
+import type { Classifier } from './classifier'
+import { ImportError } from './errors'
+import { labelFromPath, LABELS_CSV, parseLabelsCsv, type Label } from './labels'
+import { forEachConcurrently } from './pool'
+import { errorText, scanFolder } from './scan'
+
+export type { Classifier } from './classifier'
+export { ImportError, type ImportErrorCode } from './errors'
+export { labelFromPath, parseLabelsCsv, normaliseRelativePath } from './labels'
+export { renderSampleImage } from './sample-image'
+
+export interface ImportOptions {
+  onProgress?: (progress: ImportProgress) => void
+  signal?: AbortSignal
+  /** Files decoded at once; default 2 per core (decoding waits on disk as well as CPU). */
+  concurrency?: number
+  /** Pixel limit per image (decompression bombs); default DEFAULT_MAX_PIXELS. */
+  maxPixels?: number
+  /** The import refuses folders with more files than this (someone picked their home folder). */
+  maxFiles?: number
+  /** Images per classifier call. */
+  batchSize?: number
+}
+
+export const DEFAULT_MAX_FILES = 100_000
+const DEFAULT_BATCH_SIZE = 256
+const PROGRESS_INTERVAL_MS = 100
+const UNIFORM = Array.from({ length: 10 }, () => 0.1)
+
+interface Pending {
+  index: number
+  pixels: Float32Array
+}
+
+export async function importFolder(
+  folder: string,
+  classifier: Classifier,
+  options: ImportOptions = {}
+): Promise<ImportResult> {
+  const started = performance.now()
+  const startedAt = new Date().toISOString()
+  const root = resolve(folder)
+  const { signal, onProgress } = options
+  const throwIfCancelled = () => {
+    if (signal?.aborted) throw new ImportError('cancelled', root, `${root}: import cancelled`)
+  }
+  throwIfCancelled()
+
+  const scanned = await scanFolder(root, options.maxFiles ?? DEFAULT_MAX_FILES, signal)
+  throwIfCancelled()
+  const skipped: SkippedFile[] = [...scanned.skipped]
+  let csvLabels = new Map<string, number>()
+  const files = scanned.files.filter((file) => file !== LABELS_CSV)
+  if (files.length !== scanned.files.length) {
+    try {
+      const parsed = parseLabelsCsv(await readFile(join(root, LABELS_CSV), 'utf8'))
+      csvLabels = parsed.labels
+      skipped.push(...parsed.problems)
+      const present = new Set(files)
+      for (const listed of csvLabels.keys()) {
+        if (!present.has(listed))
+          skipped.push({ file: LABELS_CSV, reason: `lists "${listed}", which is not in the folder` })
+      }
+    } catch (error) {
+      skipped.push({
+        file: LABELS_CSV,
+        reason: `could not be read (${errorText(error)}); labels from it are not used`
+      })
+    }
+  }
+  const rootName = basename(root)
+  const labelOf = (file: string): Label | null => {
+    const listed = csvLabels.get(file)
+    return listed !== undefined ? { label: listed, source: 'labels.csv' } : labelFromPath(file, rootName)
+  }
+
+  // Per file: whether it decoded (forms are not kept: they go to the classifier in batches and are dropped),
+  // then its probabilities once classified.
+  const decoded = new Uint8Array(files.length)
+  const probabilities: (Float32Array | null)[] = new Array(files.length).fill(null)
+  const fileSkips: (SkippedFile | null)[] = new Array(files.length).fill(null)
+  let done = 0
+  let skippedCount = 0
+  let lastProgress = -Infinity
+  const report = (currentFile: string | null, force = false) => {
+    const now = performance.now()
+    if (!onProgress || (!force && now - lastProgress < PROGRESS_INTERVAL_MS)) return
+    lastProgress = now
+    onProgress({ done, total: files.length, skipped: skippedCount, currentFile })
+  }
+  report(null, true)
+
+  // Batches go to the classifier one at a time, in the background while decoding continues.
+  const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE
+  let pending: Pending[] = []
+  let predicting: Promise<void> = Promise.resolve()
+  // Kept instead of left in the chain, so a failing model cannot become an unhandled rejection mid-import.
+  let predictError: unknown = null
+  const flush = () => {
+    if (pending.length === 0) return
+    const batch = pending
+    pending = []
+    predicting = predicting
+      .then(async () => {
+        const input = new Float32Array(batch.length * 784)
+        batch.forEach((item, i) => input.set(item.pixels, i * 784))
+        const output = await classifier.predict(input, batch.length)
+        batch.forEach((item, i) => (probabilities[item.index] = output.slice(i * 10, i * 10 + 10)))
+      })
+      .catch((error: unknown) => {
+        predictError ??= error
+      })
+  }
+
+  const concurrency = options.concurrency ?? Math.max(2, 2 * availableParallelism())
+  await forEachConcurrently(
+    files,
+    concurrency,
+    async (file, index) => {
+      if (predictError !== null) return
+      try {
+        const image = await decodeImageFile(join(root, file), { maxPixels: options.maxPixels })
+        const form = toMnistForm(image)
+        decoded[index] = 1
+        if (form.kind === 'digit') {
+          pending.push({ index, pixels: form.pixels })
+          if (pending.length >= batchSize) flush()
+        }
+      } catch (error) {
+        skippedCount++
+        fileSkips[index] = { file, reason: skipReason(error) }
+      }
+      done++
+      report(file)
+    },
+    signal
+  )
+  throwIfCancelled()
+  flush()
+  await predicting
+  if (predictError !== null) throw predictError
+  throwIfCancelled()
+  report(null, true)
+
+  const samples: SampleResult[] = []
+  files.forEach((file, index) => {
+    if (decoded[index]) samples.push(sampleResult(file, labelOf(file), probabilities[index]))
+  })
+  for (const skip of fileSkips) if (skip) skipped.push(skip)
+
+  const labelled = samples.filter((s) => s.label !== null)
+  const evaluation =
+    labelled.length === 0
+      ? null
+      : evaluatePredictions(
+          labelled.map((s) => s.label ?? 0),
+          Float32Array.from(labelled.flatMap((s) => s.probabilities)),
+          { noDigit: labelled.map((s) => s.noDigit) }
+        )
+  return {
+    folder: root,
+    modelId: classifier.id,
+    startedAt,
+    seconds: (performance.now() - started) / 1000,
+    samples,
+    skipped,
+    evaluation
+  }
+}
+
+function sampleResult(file: string, label: Label | null, probabilities: Float32Array | null): SampleResult {
+  const common = { file, label: label?.label ?? null, labelSource: label?.source ?? null }
+  if (probabilities === null) {
+    return { ...common, predicted: null, confidence: 0, top3: [], probabilities: UNIFORM, noDigit: true }
+  }
+  const ranked = Array.from(probabilities, (probability, digit) => ({ digit, probability })).sort(
+    (a, b) => b.probability - a.probability || a.digit - b.digit
+  )
+  return {
+    ...common,
+    predicted: ranked[0].digit,
+    confidence: ranked[0].probability,
+    top3: ranked.slice(0, 3),
+    probabilities: Array.from(probabilities),
+    noDigit: false
+  }
+}
+
+function skipReason(error: unknown): string {
+  if (error instanceof ImageDecodeError) return error.reason
+  return errorText(error)
+}

@@ -1,0 +1,23 @@
+/** Why an image file could not be turned into pixels. */
+export type ImageErrorCode =
+  | 'not-found'
+  | 'empty-file'
+  | 'file-too-large'
+  | 'too-many-pixels'
+  | 'unsupported-format'
+  | 'corrupt'
+  | 'unreadable'
+
+/** A file that is not a usable image. `reason` is the plain explanation without the file name (for lists). */
+export class ImageDecodeError extends Error {
+  override readonly name = 'ImageDecodeError'
+
+  constructor(
+    readonly code: ImageErrorCode,
+    readonly file: string,
+    readonly reason: string,
+    options?: { cause?: unknown }
+  ) {
+    super(`${file}: ${reason}`, options)
+  }
+}
