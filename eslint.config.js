@@ -7,7 +7,18 @@ import ts from 'typescript-eslint'
 import svelteConfig from './svelte.config.js'
 
 export default ts.config(
-  { ignores: ['out/**', 'dist/**', 'node_modules/**', 'resources/**', 'docs/**', 'bench/results/**'] },
+  {
+    ignores: [
+      'out/**',
+      'dist/**',
+      'node_modules/**',
+      'resources/**',
+      'docs/**',
+      'bench/results/**',
+      '.tmp/**',
+      '.cache/**'
+    ]
+  },
   js.configs.recommended,
   ...ts.configs.recommended,
   ...svelte.configs.recommended,

@@ -16,6 +16,9 @@ describe('Draw: a digit drawn with the mouse is recognised live', () => {
   it('starts in the friendly empty state', async () => {
     const { page } = running
     await expect.poll(() => page.getByRole('status').filter({ hasText: 'Draw a digit' }).count()).toBe(1)
+    expect(
+      await page.getByRole('img', { name: 'Drawing pad' }).or(page.getByLabel('Drawing pad')).count()
+    ).toBe(1)
     expect(await predictedDigit(page)).toBe('')
   })
 

@@ -24,7 +24,8 @@ export async function saveScreenshot(page: Page, name: string): Promise<void> {
 
 /** Draws a polyline on the pad; points are fractions (0..1) of the pad's size. */
 export async function drawStroke(page: Page, points: [number, number][], steps = 8): Promise<void> {
-  const box = await page.getByLabel('Drawing pad').boundingBox()
+  // By test id: the accessible name follows the interface language.
+  const box = await page.getByTestId('drawing-pad').boundingBox()
   if (!box) throw new Error('The drawing pad is not visible')
   const at = ([x, y]: [number, number]): [number, number] => [box.x + x * box.width, box.y + y * box.height]
   await page.mouse.move(...at(points[0]))

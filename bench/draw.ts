@@ -1,0 +1,100 @@
+/**
+ * Draw → prediction latency, as the drawing pad sees it: a stroke drawn step by step on a 140×140 canvas (the
+ * size the pad sends), each frame sent as a 'predict.image' call. Timed twice: inside the main process (router +
+ * preprocessing + model), and as a full round trip over web mode's WebSocket transport.
+ */
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import WebSocket from 'ws'
+import { startWebApp } from '../src/main/web/app'
+
+const SIDE = 140
+const FRAMES = 400
+
+/** Frames of a "2" drawn with a round pen: each frame adds one more point of the stroke. */
+function strokeFrames(): string[] {
+  const pixels = new Uint8Array(SIDE * SIDE).fill(255)
+  const frames: string[] = []
+  for (let i = 0; i < FRAMES; i++) {
+    const t = (i % 100) / 100
+    if (i % 100 === 0) pixels.fill(255)
+    const x = t < 0.5 ? 40 + 60 * Math.sin(Math.PI * t) : 100 - 60 * (t - 0.5) * 2
+    const y = t < 0.5 ? 30 + 60 * t : 60 + 50 * (t - 0.5) * 2
+    for (let dy = -6; dy <= 6; dy++)
+      for (let dx = -6; dx <= 6; dx++) {
+        const px = Math.round(x + dx)
+        const py = Math.round(y + dy)
+        if (dx * dx + dy * dy <= 36 && px >= 0 && py >= 0 && px < SIDE && py < SIDE)
+          pixels[py * SIDE + px] = 0
+      }
+    frames.push(Buffer.from(pixels).toString('base64'))
+  }
+  return frames
+}
+
+const percentile = (sorted: number[], p: number): number =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]
+const summary = (times: number[]) => {
+  const sorted = [...times].sort((a, b) => a - b)
+  return {
+    frames: times.length,
+    p50Ms: percentile(sorted, 50),
+    p99Ms: percentile(sorted, 99),
+    maxMs: sorted[sorted.length - 1]
+  }
+}
+
+export async function benchDraw(): Promise<Record<string, unknown>> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'digit-studio-bench-draw-'))
+  const app = await startWebApp({ dataDir, staticDir: dataDir, log: () => undefined })
+  try {
+    const { host, searchParams } = new URL(app.url)
+    const ws = new WebSocket(`ws://${host}/ws?token=${searchParams.get('token')}`)
+    await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject))
+    let id = 0
+    const call = (pixels: string) =>
+      new Promise<{ milliseconds: number }>((resolve) => {
+        const mine = ++id
+        const onMessage = (data: WebSocket.RawData) => {
+          const message = JSON.parse(String(data))
+          if (message.id !== mine) return
+          ws.off('message', onMessage)
+          resolve(message.result.value)
+        }
+        ws.on('message', onMessage)
+        ws.send(
+          JSON.stringify({
+            type: 'call',
+            id: mine,
+            name: 'predict.image',
+            request: { width: SIDE, height: SIDE, pixels }
+          })
+        )
+      })
+    const frames = strokeFrames()
+    for (const frame of frames.slice(0, 20)) await call(frame) // load the model and warm the backend
+    const roundTrip: number[] = []
+    const inMain: number[] = []
+    for (const frame of frames) {
+      const started = performance.now()
+      const { milliseconds } = await call(frame)
+      roundTrip.push(performance.now() - started)
+      inMain.push(milliseconds)
+    }
+    ws.close()
+    return {
+      canvas: `${SIDE}x${SIDE}`,
+      mainProcess: summary(inMain),
+      webSocketRoundTrip: summary(roundTrip),
+      note: 'Electron IPC replaces the WebSocket in the app; no Electron binary here to time it.'
+    }
+  } finally {
+    await app.close()
+    rmSync(dataDir, { recursive: true, force: true })
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  console.log(JSON.stringify(await benchDraw(), null, 2))
+}
