@@ -153,6 +153,9 @@ export async function importFolder(
   throwIfCancelled()
   report(null, true)
 
+  skipped.push(...(await filesAddedSince(root, scanned.files, options.maxFiles ?? DEFAULT_MAX_FILES)))
+  throwIfCancelled()
+
   const samples: SampleResult[] = []
   files.forEach((file, index) => {
     if (decoded[index]) samples.push(sampleResult(file, labelOf(file), probabilities[index]))
@@ -195,6 +198,19 @@ function sampleResult(file: string, label: Label | null, probabilities: Float32A
     probabilities: Array.from(probabilities),
     noDigit: false
   }
+}
+
+/**
+ * Files that appeared in the folder while it was imported: they were not imported, so they are reported rather
+ * than silently left out. A second listing of the folder costs little next to decoding every file.
+ */
+async function filesAddedSince(root: string, listed: string[], maxFiles: number): Promise<SkippedFile[]> {
+  const now = await scanFolder(root, maxFiles).catch(() => null)
+  if (now === null) return []
+  const known = new Set(listed)
+  return now.files
+    .filter((file) => !known.has(file))
+    .map((file) => ({ file, reason: 'added during the import (not imported; import the folder again)' }))
 }
 
 function skipReason(error: unknown): string {

@@ -46,7 +46,11 @@ const SYSTEM_CODES: Record<string, ErrorCode> = {
   EACCES: 'unavailable',
   EPERM: 'unavailable',
   EROFS: 'unavailable',
-  ENOSPC: 'unavailable'
+  ENOSPC: 'unavailable',
+  EDQUOT: 'unavailable',
+  ENOTDIR: 'unavailable',
+  EEXIST: 'unavailable',
+  EISDIR: 'unavailable'
 }
 
 /** Errors from core modules carry a code of their own (e.g. an unreadable file); map them to the contract's. */

@@ -1,6 +1,7 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
-import { dirname, join } from 'node:path'
+import { readFile } from 'node:fs/promises'
+import { join } from 'node:path'
 import { SettingsSchema, type Settings } from '../../shared/contract'
+import { writeFileAtomically } from './files'
 
 /** Settings remembered between runs, in settings.json of the data folder (written atomically). */
 export class SettingsStore {
@@ -34,10 +35,7 @@ export class SettingsStore {
 
   private async write(patch: Partial<Settings>): Promise<Settings> {
     const next = SettingsSchema.parse({ ...(await this.get()), ...patch })
-    await mkdir(dirname(this.file), { recursive: true })
-    const temp = `${this.file}.${process.pid}.tmp`
-    await writeFile(temp, JSON.stringify(next, null, 2))
-    await rename(temp, this.file)
+    await writeFileAtomically(this.file, JSON.stringify(next, null, 2))
     this.cached = next
     return next
   }

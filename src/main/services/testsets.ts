@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto'
-import { mkdir, rename, writeFile } from 'node:fs/promises'
-import { dirname } from 'node:path'
 import { exportResult } from '../../core/export'
 import { importFolder, renderSampleImage } from '../../core/import'
 import type { ImportResult } from '../../shared/schemas/import'
 import type { EmitEvent } from '../ipc/events'
 import { ServiceError, type Handlers } from '../ipc/router'
+import { writeFileAtomically } from './files'
 import type { ModelService } from './models'
 import type { SettingsStore } from './settings'
 
@@ -78,11 +77,4 @@ export class TestSetService {
       }
     }
   }
-}
-
-async function writeFileAtomically(file: string, content: string): Promise<void> {
-  await mkdir(dirname(file), { recursive: true })
-  const temp = `${file}.${process.pid}.tmp`
-  await writeFile(temp, content)
-  await rename(temp, file)
 }

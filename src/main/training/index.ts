@@ -1,0 +1,3 @@
+export * from './host'
+export * from './fork-host'
+export type { HostMessage, WorkerMessage } from './protocol'
