@@ -11,7 +11,9 @@ export const AugmentationSchema = z.object({
   /** Elastic distortion as in Simard et al. 2003. */
   elastic: z.boolean().default(false),
   elasticAlpha: z.number().min(0).max(60).default(34),
-  elasticSigma: z.number().min(1).max(10).default(4)
+  elasticSigma: z.number().min(1).max(10).default(4),
+  /** Random stroke thickness: blend towards a 3×3 dilation (thicker) or erosion (thinner) by a random amount. */
+  thickness: z.boolean().default(false)
 })
 export type Augmentation = z.infer<typeof AugmentationSchema>
 

@@ -1,0 +1,76 @@
+/**
+ * One backend's numbers, measured in its own process so peak RSS belongs to that backend alone.
+ * Usage: tsx bench/engine.ts BACKEND FRACTION EPOCHS MNIST_DIR  → one JSON line on stdout.
+ */
+import { useBackend } from '../src/core/backend'
+import { loadMnist } from '../src/core/data'
+import { MlpRunner } from '../src/core/model/mlp'
+import { train } from '../src/core/training/trainer'
+import { toUnitPixels } from '../src/core/training/tensors'
+import { HyperparametersSchema } from '../src/shared/schemas/training'
+import type { BackendName } from '../src/shared/schemas/models'
+
+const [name, fractionText, epochsText, mnistDir] = process.argv.slice(2)
+const fraction = Number(fractionText)
+const epochs = Number(epochsText)
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]
+}
+
+async function main(): Promise<void> {
+  const backend = await useBackend(name as BackendName)
+  const full = await loadMnist(mnistDir)
+  const trainCount = Math.round(full.train.count * fraction)
+  const trainSet = {
+    ...full.train,
+    count: trainCount,
+    images: full.train.images.subarray(0, trainCount * 784),
+    labels: full.train.labels.subarray(0, trainCount)
+  }
+  const batchesPerEpoch = Math.ceil(trainCount / 100)
+  const epochSeconds: number[] = []
+  const result = await train({
+    // One report per epoch, at its last batch: its samples/s covers exactly the epoch's training steps.
+    hyperparameters: HyperparametersSchema.parse({ epochs, seed: 42, reportEvery: batchesPerEpoch }),
+    train: trainSet,
+    test: full.test,
+    onProgress: (e) => epochSeconds.push(full.train.count / e.samplesPerSecond)
+  })
+  // Single-sample inference latency (the drawing pad's case).
+  const runner = new MlpRunner(result.weights)
+  const sample = toUnitPixels(full.test.images.subarray(0, 784))
+  for (let i = 0; i < 100; i++) runner.predictSync(sample, 1)
+  const latencies: number[] = []
+  for (let i = 0; i < 1000; i++) {
+    const t = performance.now()
+    runner.predictSync(sample, 1)
+    latencies.push(performance.now() - t)
+  }
+  runner.dispose()
+  latencies.sort((a, b) => a - b)
+  // The first epoch includes warm-up (kernel set-up): the steady state is the best later epoch.
+  const steady = epochSeconds.length > 1 ? Math.min(...epochSeconds.slice(1)) : epochSeconds[0]
+  process.stdout.write(
+    JSON.stringify({
+      backend: backend.name,
+      detail: backend.detail,
+      timedSamplesPerEpoch: trainCount,
+      extrapolated: fraction < 1,
+      epochs,
+      epochSecondsExtrapolated: epochSeconds,
+      secondsPerEpoch: steady,
+      samplesPerSecond: full.train.count / steady,
+      testAccuracy: result.lastEpoch?.testAccuracy ?? null,
+      testAccuracyNote:
+        fraction < 1 ? `after ${epochs} epoch(s) on ${trainCount} images only` : `after ${epochs} epoch(s)`,
+      inferenceMs: { p50: percentile(latencies, 50), p99: percentile(latencies, 99) },
+      peakRssMiB: process.resourceUsage().maxRSS / 1024
+    }) + '\n'
+  )
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`)
+  process.exit(1)
+})

@@ -1,0 +1,134 @@
+/**
+ * `npm run bench`: one JSON document with, per backend that loads, seconds per MNIST epoch and
+ * samples/s (slow backends time a fraction of an epoch and extrapolate, marked `extrapolated`), test
+ * accuracy, single-sample inference latency p50/p99 and peak RSS; PyTorch's same MLP on the same files in
+ * the same run, and the ratios; model.fit on tfjs-node as the baseline the lean trainer replaces.
+ * Flags: --quick, --epochs N, --backends a,b, --no-pytorch, --no-fit, --mnist DIR.
+ */
+import { execFile } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import { parseArgs, promisify } from 'node:util'
+
+const run = promisify(execFile)
+const here = path.dirname(fileURLToPath(import.meta.url))
+const root = path.resolve(here, '..')
+
+const { values } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    epochs: { type: 'string' },
+    backends: { type: 'string', default: 'tensorflow,wasm,cpu' },
+    'no-pytorch': { type: 'boolean', default: false },
+    'no-fit': { type: 'boolean', default: false },
+    mnist: { type: 'string', default: path.resolve(root, '..', 'shared', 'data', 'mnist') }
+  }
+})
+const quick = values.quick
+const epochs = Number(values.epochs ?? (quick ? 2 : 3))
+/** Share of an epoch timed per backend (the rest is extrapolated). */
+const FRACTION: Record<string, number> = { tensorflow: 1, wasm: quick ? 0.1 : 0.25, cpu: quick ? 0.02 : 0.05 }
+const EPOCHS: Record<string, number> = { tensorflow: epochs, wasm: 2, cpu: 2 }
+
+async function backendNumbers(name: string): Promise<Record<string, unknown>> {
+  try {
+    const { stdout } = await run(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        path.join(here, 'engine.ts'),
+        name,
+        String(FRACTION[name] ?? 1),
+        String(EPOCHS[name] ?? 1),
+        values.mnist
+      ],
+      { cwd: root, maxBuffer: 1 << 24, env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '2' } }
+    )
+    return JSON.parse(stdout.trim().split('\n').pop() ?? '{}')
+  } catch (error) {
+    const stderr = (error as { stderr?: string }).stderr ?? String(error)
+    return { backend: name, loaded: false, reason: stderr.trim().split('\n').pop() }
+  }
+}
+
+/** model.fit on tfjs-node, timed in the same run: the baseline the lean trainer replaces. */
+async function fitBaseline(): Promise<Record<string, unknown> | null> {
+  try {
+    const { stdout } = await run(
+      process.execPath,
+      ['--import', 'tsx', path.join(here, 'fit-baseline.ts'), 'tensorflow', values.mnist],
+      { cwd: root, maxBuffer: 1 << 24, env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '2' } }
+    )
+    return JSON.parse(stdout.trim().split('\n').pop() ?? '{}')
+  } catch (error) {
+    return { error: ((error as { stderr?: string }).stderr ?? String(error)).trim().split('\n').pop() }
+  }
+}
+
+async function pytorch(): Promise<Record<string, unknown>> {
+  try {
+    const { stdout } = await run(
+      '/usr/bin/python3',
+      [path.join(here, 'pytorch_mlp.py'), values.mnist, String(epochs)],
+      {
+        maxBuffer: 1 << 24
+      }
+    )
+    return JSON.parse(stdout.trim().split('\n').pop() ?? '{}')
+  } catch (error) {
+    return { error: ((error as { stderr?: string }).stderr ?? String(error)).trim().split('\n').pop() }
+  }
+}
+
+async function importBench(): Promise<Record<string, unknown> | null> {
+  const file = path.join(here, 'import.ts')
+  if (!existsSync(file)) return null
+  try {
+    const module = (await import(pathToFileURL(file).href)) as {
+      benchImport?: () => Promise<Record<string, unknown>>
+    }
+    return module.benchImport ? await module.benchImport() : null
+  } catch (error) {
+    return { error: error instanceof Error ? error.message : String(error) }
+  }
+}
+
+async function main(): Promise<void> {
+  const started = Date.now()
+  const backends: Record<string, Record<string, unknown>> = {}
+  // One heavy job at a time: backends and PyTorch run one after another, never in parallel.
+  for (const name of values.backends.split(',')) backends[name] = await backendNumbers(name)
+  const fit = values['no-fit'] ? null : await fitBaseline()
+  const torch = values['no-pytorch'] ? null : await pytorch()
+  const torchSeconds = typeof torch?.secondsPerEpoch === 'number' ? torch.secondsPerEpoch : null
+  const ratioToPytorch: Record<string, number | null> = {}
+  for (const [name, r] of Object.entries(backends)) {
+    ratioToPytorch[name] =
+      torchSeconds && typeof r.secondsPerEpoch === 'number' ? r.secondsPerEpoch / torchSeconds : null
+  }
+  const doc = {
+    machine: {
+      cpus: os.cpus().length,
+      cpu: os.cpus()[0]?.model,
+      node: process.version,
+      loadAverage: os.loadavg()
+    },
+    settings: { quick, epochs, batchSize: 100, fractionTimed: FRACTION, mnist: values.mnist },
+    backends,
+    pytorch: torch,
+    ratioToPytorch,
+    modelFitBaseline: fit,
+    leanSpeedupOverModelFit:
+      typeof fit?.secondsPerEpoch === 'number' && typeof backends.tensorflow?.secondsPerEpoch === 'number'
+        ? fit.secondsPerEpoch / backends.tensorflow.secondsPerEpoch
+        : null,
+    import: await importBench(),
+    seconds: (Date.now() - started) / 1000
+  }
+  process.stdout.write(JSON.stringify(doc, null, 2) + '\n')
+}
+
+void main()

@@ -1,0 +1,66 @@
+import path from 'node:path'
+import { parseArgs } from 'node:util'
+import { selectBackend } from '../../core/backend'
+import { loadMnistTest } from '../../core/data/mnist'
+import { evaluatePredictions } from '../../core/evaluation'
+import { loadModelFolder } from '../../core/models/store'
+import { toUnitPixels } from '../../core/training/tensors'
+import { parseBackendOption } from '../backend-option'
+import { SHIPPED_MODEL_DIR, defaultMnistDir } from '../defaults'
+import { formatEvaluation, intOption, printJson } from '../output'
+import type { CliCommand } from '../types'
+
+const USAGE =
+  'digit-studio eval [--model MODEL_DIR] [--mnist DIR] [--json] [--test-limit N] [--backend auto|tensorflow|wasm|cpu]'
+
+export const command: CliCommand = {
+  name: 'eval',
+  usage: USAGE,
+  summary: 'Evaluate a model on the MNIST test set: accuracy, per-digit table, confusion matrix.',
+  async run(args, io) {
+    const { values } = parseArgs({
+      args,
+      strict: true,
+      options: {
+        model: { type: 'string' },
+        mnist: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        'test-limit': { type: 'string' },
+        backend: { type: 'string' },
+        help: { type: 'boolean', default: false }
+      }
+    })
+    if (values.help) {
+      io.stdout(`${USAGE}\n`)
+      return 0
+    }
+    const modelDir = path.resolve(values.model ?? SHIPPED_MODEL_DIR)
+    const mnistDir = path.resolve(values.mnist ?? defaultMnistDir())
+    const limit = intOption(values['test-limit'], 'test-limit', 1, 10_000)
+    const backend = await selectBackend(parseBackendOption(values.backend))
+    const model = await loadModelFolder(modelDir)
+    const { test } = await loadMnistTest(mnistDir, limit)
+    const started = performance.now()
+    const probabilities = await model.predict(toUnitPixels(test.images), test.count)
+    const seconds = (performance.now() - started) / 1000
+    model.dispose()
+    const evaluation = evaluatePredictions(test.labels, probabilities)
+    if (values.json) {
+      printJson(io, {
+        ...evaluation,
+        model: modelDir,
+        modelName: model.metadata.name,
+        mnist: mnistDir,
+        backend: backend.name,
+        backendDetail: backend.detail,
+        seconds
+      })
+    } else {
+      io.stdout(
+        `Model ${model.metadata.name} (${modelDir}) on ${test.count} MNIST test images, backend ${backend.name}\n`
+      )
+      io.stdout(formatEvaluation(evaluation))
+    }
+    return 0
+  }
+}

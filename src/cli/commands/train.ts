@@ -1,0 +1,134 @@
+import path from 'node:path'
+import { parseArgs } from 'node:util'
+import { HyperparametersSchema, type TrainingEvent } from '../../shared/schemas/training'
+import { runTrainingJob } from '../../core/training/job'
+import { parseBackendOption } from '../backend-option'
+import { defaultMnistDir, defaultModelsDir } from '../defaults'
+import { intOption, numberOption, percent, printJson, progressBar } from '../output'
+import { UsageError, type CliCommand } from '../types'
+
+const USAGE =
+  'digit-studio train [--mnist DIR] [--epochs N] [--seed S] [--out MODEL_DIR] [--json] [--dropout R] ' +
+  '[--augment affine,elastic,thickness|none] [--train-limit N] [--test-limit N] [--backend auto|tensorflow|wasm|cpu] ' +
+  '[--learning-rate LR] [--batch-size N] [--report-every N] [--elastic-alpha A] [--elastic-sigma S] [--name NAME]'
+
+function parseAugment(value: string | undefined): { affine: boolean; elastic: boolean; thickness: boolean } {
+  const parts = (value ?? 'none')
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)
+  for (const p of parts) {
+    if (!['affine', 'elastic', 'thickness', 'none'].includes(p))
+      throw new UsageError(`--augment: unknown kind '${p}'`)
+  }
+  return {
+    affine: parts.includes('affine'),
+    elastic: parts.includes('elastic'),
+    thickness: parts.includes('thickness')
+  }
+}
+
+export const command: CliCommand = {
+  name: 'train',
+  usage: USAGE,
+  summary: "Train the paper's 784-100-100-10 MLP on MNIST and save the model.",
+  async run(args, io) {
+    const { values } = parseArgs({
+      args,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        mnist: { type: 'string' },
+        epochs: { type: 'string' },
+        seed: { type: 'string' },
+        out: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        dropout: { type: 'string' },
+        augment: { type: 'string' },
+        'train-limit': { type: 'string' },
+        'test-limit': { type: 'string' },
+        backend: { type: 'string' },
+        'learning-rate': { type: 'string' },
+        'batch-size': { type: 'string' },
+        'report-every': { type: 'string' },
+        'elastic-alpha': { type: 'string' },
+        'elastic-sigma': { type: 'string' },
+        name: { type: 'string' },
+        help: { type: 'boolean', default: false }
+      }
+    })
+    if (values.help) {
+      io.stdout(`${USAGE}\n`)
+      return 0
+    }
+    const augment = parseAugment(values.augment)
+    const hyperparameters = HyperparametersSchema.parse({
+      epochs: intOption(values.epochs, 'epochs', 1, 1000),
+      seed: intOption(values.seed, 'seed', 0, 2 ** 31 - 1),
+      dropout: numberOption(values.dropout, 'dropout', 0, 0.9),
+      learningRate: numberOption(values['learning-rate'], 'learning-rate', 1e-6, 1),
+      batchSize: intOption(values['batch-size'], 'batch-size', 1, 10_000),
+      reportEvery: intOption(values['report-every'], 'report-every', 1, 100_000),
+      augmentation: {
+        ...augment,
+        elasticAlpha: numberOption(values['elastic-alpha'], 'elastic-alpha', 0, 60),
+        elasticSigma: numberOption(values['elastic-sigma'], 'elastic-sigma', 1, 10)
+      }
+    })
+    const json = values.json
+    const events: TrainingEvent[] = []
+    const bar = progressBar(io)
+    const { status, backend, testAccuracy, epochsCompleted } = await runTrainingJob(
+      {
+        hyperparameters,
+        mnistFolder: path.resolve(values.mnist ?? defaultMnistDir()),
+        trainSubset: intOption(values['train-limit'], 'train-limit', 1, 60_000),
+        testSubset: intOption(values['test-limit'], 'test-limit', 1, 10_000),
+        backend: parseBackendOption(values.backend),
+        name: values.name,
+        ...(values.out ? { outFolder: path.resolve(values.out) } : { modelsDir: defaultModelsDir() })
+      },
+      {
+        onEvent: (event) => {
+          if (event.kind !== 'status') events.push(event)
+          if (json) return
+          if (event.kind === 'batch') {
+            const done =
+              (event.epoch - 1 + event.batchInEpoch / event.batchesPerEpoch) / hyperparameters.epochs
+            const line =
+              `epoch ${event.epoch}/${hyperparameters.epochs} step ${event.step} loss ${event.loss.toFixed(4)} ` +
+              `acc ${percent(event.accuracy)} ${Math.round(event.samplesPerSecond)} samples/s ETA ${Math.round(event.etaSeconds)} s`
+            if (io.isTTY) bar.update(done, line)
+            else io.stdout(line + '\n')
+          } else if (event.kind === 'epoch') {
+            bar.done()
+            io.stdout(
+              `epoch ${event.epoch}: train loss ${event.trainLoss.toFixed(4)} acc ${percent(event.trainAccuracy)} | ` +
+                `test loss ${event.testLoss.toFixed(4)} acc ${percent(event.testAccuracy)} | ${event.seconds.toFixed(1)} s\n`
+            )
+          } else if (event.message) {
+            bar.done()
+            io.stdout(`${event.state}: ${event.message}\n`)
+          }
+        },
+        log: (line) => {
+          if (!json) io.stdout(`${line}\n`)
+        }
+      }
+    )
+    if (json) {
+      printJson(io, {
+        accuracy: testAccuracy,
+        state: status.state,
+        modelId: status.modelId ?? null,
+        out: values.out ? path.resolve(values.out) : null,
+        backend,
+        epochsCompleted,
+        hyperparameters,
+        epochs: events.filter((e) => e.kind === 'epoch'),
+        progress: events.filter((e) => e.kind === 'batch')
+      })
+    }
+    return status.state === 'done' ? 0 : 1
+  }
+}

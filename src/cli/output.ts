@@ -1,0 +1,79 @@
+/** Output helpers shared by the CLI commands: JSON documents, tables and a terminal progress bar. */
+import type { Evaluation } from '../shared/schemas/evaluation'
+import type { CliIo } from './types'
+import { UsageError } from './types'
+
+export function printJson(io: CliIo, value: unknown): void {
+  io.stdout(JSON.stringify(value, null, 2) + '\n')
+}
+
+export const percent = (fraction: number | null): string =>
+  fraction === null ? '–' : `${(fraction * 100).toFixed(2)}%`
+
+/** The paper's Table 1: per digit, samples, correct, accuracy and the most frequent wrong answer. */
+export function formatEvaluation(evaluation: Evaluation): string {
+  const lines = [
+    `Accuracy ${percent(evaluation.accuracy)} (${evaluation.correct}/${evaluation.samples}), ` +
+      `per-digit average ${percent(evaluation.perDigitAverageAccuracy)}, average loss ${evaluation.averageLoss.toFixed(4)}`,
+    '',
+    'digit  samples  correct  accuracy  most frequent wrong',
+    ...evaluation.perDigit.map(
+      (row) =>
+        `${String(row.digit).padStart(5)}  ${String(row.samples).padStart(7)}  ${String(row.correct).padStart(7)}  ` +
+        `${percent(row.accuracy).padStart(8)}  ${row.mostFrequentWrong === null ? '–' : `${row.mostFrequentWrong} (×${row.mostFrequentWrongCount})`}`
+    ),
+    '',
+    'confusion (rows: true digit, columns: predicted)',
+    '      ' + Array.from({ length: 10 }, (_, d) => String(d).padStart(5)).join(''),
+    ...evaluation.confusion.map(
+      (row, d) => `${String(d).padStart(5)} ` + row.map((n) => String(n).padStart(5)).join('')
+    )
+  ]
+  return lines.join('\n') + '\n'
+}
+
+/** A one-line progress bar redrawn in place; silent when stdout is not a terminal. */
+export function progressBar(
+  io: CliIo,
+  width = 30
+): { update(fraction: number, text: string): void; done(): void } {
+  let drawn = false
+  return {
+    update(fraction, text) {
+      if (!io.isTTY) return
+      const filled = Math.round(Math.max(0, Math.min(1, fraction)) * width)
+      io.stdout(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${text}\x1b[K`)
+      drawn = true
+    },
+    done() {
+      if (drawn) io.stdout('\n')
+      drawn = false
+    }
+  }
+}
+
+export function intOption(
+  value: string | undefined,
+  name: string,
+  min: number,
+  max: number
+): number | undefined {
+  if (value === undefined) return undefined
+  const n = Number(value)
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new UsageError(`--${name} must be an integer from ${min} to ${max}`)
+  return n
+}
+
+export function numberOption(
+  value: string | undefined,
+  name: string,
+  min: number,
+  max: number
+): number | undefined {
+  if (value === undefined) return undefined
+  const n = Number(value)
+  if (!Number.isFinite(n) || n < min || n > max)
+    throw new UsageError(`--${name} must be a number from ${min} to ${max}`)
+  return n
+}

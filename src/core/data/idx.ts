@@ -1,0 +1,81 @@
+/**
+ * Reader for the IDX format MNIST ships in (http://yann.lecun.com/exdb/mnist/): a 4-byte magic
+ * (0, 0, type, number of dimensions), one big-endian uint32 per dimension, then the data.
+ */
+import { readFile } from 'node:fs/promises'
+import { gunzipSync } from 'node:zlib'
+import { DataFileError } from './errors'
+
+export interface IdxArray {
+  dims: number[]
+  data: Uint8Array
+}
+
+const UNSIGNED_BYTE = 0x08
+const GZIP_MAGIC = [0x1f, 0x8b]
+
+function isGzip(bytes: Uint8Array): boolean {
+  return bytes.length >= 2 && bytes[0] === GZIP_MAGIC[0] && bytes[1] === GZIP_MAGIC[1]
+}
+
+function gunzip(file: string, bytes: Uint8Array): Uint8Array {
+  try {
+    return gunzipSync(bytes)
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error)
+    throw new DataFileError('bad-gzip', file, `damaged gzip data (${reason})`)
+  }
+}
+
+/** Parses IDX bytes (already decompressed); `file` is only used in error messages. */
+export function parseIdx(file: string, bytes: Uint8Array): IdxArray {
+  if (bytes.length < 4) throw new DataFileError('bad-length', file, `file is only ${bytes.length} bytes long`)
+  if (bytes[0] !== 0 || bytes[1] !== 0) {
+    throw new DataFileError('bad-magic', file, 'not an IDX file (magic number does not start with 0x0000)')
+  }
+  if (bytes[2] !== UNSIGNED_BYTE) {
+    throw new DataFileError(
+      'bad-magic',
+      file,
+      `IDX type 0x${bytes[2].toString(16)} is not unsigned byte (0x08)`
+    )
+  }
+  const rank = bytes[3]
+  if (rank < 1 || rank > 3)
+    throw new DataFileError('bad-dimensions', file, `IDX rank ${rank} is not 1, 2 or 3`)
+  const headerLength = 4 + 4 * rank
+  if (bytes.length < headerLength) {
+    throw new DataFileError('bad-length', file, `truncated header (${bytes.length} of ${headerLength} bytes)`)
+  }
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  const dims = Array.from({ length: rank }, (_, i) => view.getUint32(4 + 4 * i, false))
+  if (dims.some((d) => d === 0))
+    throw new DataFileError('bad-dimensions', file, `zero dimension in [${dims}]`)
+  const expected = dims.reduce((a, b) => a * b, 1)
+  const actual = bytes.length - headerLength
+  if (actual !== expected) {
+    const what = actual < expected ? 'truncated' : 'too long'
+    throw new DataFileError(
+      'bad-length',
+      file,
+      `${what}: dimensions [${dims.join('×')}] need ${expected} data bytes, found ${actual}`
+    )
+  }
+  return { dims, data: bytes.subarray(headerLength) }
+}
+
+/** Reads an IDX file, gzipped or raw. A name ending in .gz must really be gzip. */
+export async function readIdx(file: string): Promise<IdxArray> {
+  let bytes: Uint8Array
+  try {
+    bytes = await readFile(file)
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    if (code === 'ENOENT') throw new DataFileError('not-found', file, 'file not found')
+    throw new DataFileError('unreadable', file, `cannot read (${code ?? String(error)})`)
+  }
+  if (isGzip(bytes)) return parseIdx(file, gunzip(file, bytes))
+  if (file.endsWith('.gz'))
+    throw new DataFileError('not-gzip', file, 'name ends in .gz but the file is not gzip')
+  return parseIdx(file, bytes)
+}

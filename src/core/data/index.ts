@@ -1,0 +1,5 @@
+export * from './errors'
+export * from './idx'
+export * from './checksums'
+export * from './mnist'
+export * from './download'

@@ -1,0 +1,175 @@
+/**
+ * The app's model library: one folder per model under `dir`, plus the read-only built-in model
+ * ('default') shipped in `builtinDir`. Ids are safe slugs, so an id can never name a path outside `dir`.
+ */
+import { existsSync } from 'node:fs'
+import { cp, mkdir, readdir, rm } from 'node:fs/promises'
+import path from 'node:path'
+import { IdSchema } from '../../shared/contract'
+import type { ModelMetadata } from '../../shared/schemas/models'
+import { MlpRunner, type MlpWeights } from '../model/mlp'
+import { ModelError } from './errors'
+import {
+  METADATA_JSON,
+  MODEL_JSON,
+  WEIGHTS_BIN,
+  readMetadata,
+  readModelFolder,
+  writeModelFolder
+} from './format'
+
+export const BUILTIN_ID = 'default'
+
+export interface StoredModel extends ModelMetadata {
+  builtin: boolean
+}
+
+export interface LoadedModel {
+  id: string
+  metadata: ModelMetadata
+  /** pixels: count×784 in [0,1] (MNIST polarity, ink = 1); returns count×10 probabilities. */
+  predict(pixels: Float32Array, count: number): Promise<Float32Array>
+  dispose(): void
+}
+
+export interface ModelStoreOptions {
+  dir: string
+  builtinDir?: string | null
+}
+
+/** Turns a name into an id: letters, digits, - and _, starting with a letter or digit. */
+export function slugify(name: string): string {
+  const slug = name
+    .normalize('NFKD')
+    .replace(/[^A-Za-z0-9_-]+/g, '-')
+    .replace(/^[-_]+|[-_]+$/g, '')
+    .slice(0, 60)
+  return slug || 'model'
+}
+
+export function checkId(id: string): string {
+  if (!IdSchema.safeParse(id).success) throw new ModelError('bad-id', id, 'not a valid model id')
+  return id
+}
+
+/** Loads a model folder onto the active backend. */
+export async function loadModelFolder(folder: string, id?: string): Promise<LoadedModel> {
+  const { metadata, weights } = await readModelFolder(folder)
+  return runnerModel(id ?? metadata.id, metadata, weights)
+}
+
+export function runnerModel(id: string, metadata: ModelMetadata, weights: MlpWeights): LoadedModel {
+  const runner = new MlpRunner(weights)
+  return {
+    id,
+    metadata,
+    predict: (pixels, count) => runner.predict(pixels, count),
+    dispose: () => runner.dispose()
+  }
+}
+
+export class ModelStore {
+  readonly dir: string
+  readonly builtinDir: string | null
+
+  constructor(options: ModelStoreOptions) {
+    this.dir = path.resolve(options.dir)
+    this.builtinDir = options.builtinDir ? path.resolve(options.builtinDir) : null
+  }
+
+  isBuiltin(id: string): boolean {
+    return id === BUILTIN_ID && this.builtinDir !== null
+  }
+
+  /** The folder of a model; throws for ids that are not safe slugs. */
+  folderOf(id: string): string {
+    checkId(id)
+    if (this.isBuiltin(id)) return this.builtinDir as string
+    const folder = path.join(this.dir, id)
+    if (path.dirname(folder) !== this.dir) throw new ModelError('bad-id', id, 'id escapes the models folder')
+    return folder
+  }
+
+  /** All readable models, built-in first, then newest first. Unreadable folders are skipped. */
+  async list(): Promise<StoredModel[]> {
+    const out: StoredModel[] = []
+    if (this.builtinDir) {
+      const builtin = await readMetadata(this.builtinDir).catch(() => null)
+      if (builtin) out.push({ ...builtin, id: BUILTIN_ID, builtin: true })
+    }
+    const entries = await readdir(this.dir, { withFileTypes: true }).catch(() => [])
+    const own: StoredModel[] = []
+    for (const entry of entries) {
+      if (!entry.isDirectory() || !IdSchema.safeParse(entry.name).success || this.isBuiltin(entry.name))
+        continue
+      const metadata = await readMetadata(path.join(this.dir, entry.name)).catch(() => null)
+      if (metadata) own.push({ ...metadata, id: entry.name, builtin: false })
+    }
+    own.sort((a, b) => b.createdAt.localeCompare(a.createdAt))
+    return [...out, ...own]
+  }
+
+  async exists(id: string): Promise<boolean> {
+    return existsSync(path.join(this.folderOf(id), METADATA_JSON))
+  }
+
+  async load(id: string): Promise<LoadedModel> {
+    return loadModelFolder(this.folderOf(id), id)
+  }
+
+  async read(id: string): Promise<{ metadata: ModelMetadata; weights: MlpWeights }> {
+    return readModelFolder(this.folderOf(id))
+  }
+
+  /** A fresh id for a name: its slug, with -2, -3, … appended while taken. */
+  async newId(name: string): Promise<string> {
+    const base = slugify(name)
+    let id = base
+    for (let n = 2; this.isBuiltin(id) || (await this.exists(id)); n++) id = `${base}-${n}`
+    return id
+  }
+
+  /** Saves (or atomically replaces) a model; the metadata's id is set to `id`. */
+  async save(id: string, weights: MlpWeights, metadata: ModelMetadata): Promise<StoredModel> {
+    if (this.isBuiltin(checkId(id)))
+      throw new ModelError('read-only', id, 'the built-in model cannot be changed')
+    await mkdir(this.dir, { recursive: true })
+    const full = { ...metadata, id }
+    await writeModelFolder(this.folderOf(id), weights, full)
+    return { ...full, builtin: false }
+  }
+
+  async rename(id: string, name: string): Promise<StoredModel> {
+    if (this.isBuiltin(checkId(id)))
+      throw new ModelError('read-only', id, 'the built-in model cannot be renamed')
+    const { metadata, weights } = await this.read(id)
+    return this.save(id, weights, { ...metadata, name })
+  }
+
+  async delete(id: string): Promise<void> {
+    if (this.isBuiltin(checkId(id)))
+      throw new ModelError('read-only', id, 'the built-in model cannot be deleted')
+    const folder = this.folderOf(id)
+    if (!existsSync(folder)) throw new ModelError('not-found', id, 'no such model')
+    await rm(folder, { recursive: true, force: true })
+  }
+
+  /** Copies a model folder (e.g. one exported earlier) into the library under a fresh id. */
+  async importFolder(folder: string): Promise<StoredModel> {
+    const { metadata, weights } = await readModelFolder(path.resolve(folder))
+    const id = await this.newId(metadata.name || path.basename(folder))
+    return this.save(id, weights, metadata)
+  }
+
+  /** Writes the model's files into `folder` (created if needed); returns the folder. */
+  async exportFolder(id: string, folder: string): Promise<string> {
+    const source = this.folderOf(id)
+    await readModelFolder(source) // refuse to export a damaged model
+    const target = path.resolve(folder)
+    await mkdir(target, { recursive: true })
+    for (const file of [MODEL_JSON, WEIGHTS_BIN, METADATA_JSON]) {
+      await cp(path.join(source, file), path.join(target, file))
+    }
+    return target
+  }
+}

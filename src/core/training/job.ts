@@ -1,0 +1,111 @@
+/**
+ * One training run from request to saved model: load MNIST, train, and after every epoch save the
+ * model so far (so a cancel keeps the last completed epoch). Used by the training worker process and
+ * by the CLI, so both behave the same.
+ */
+import path from 'node:path'
+import type { BackendName } from '../../shared/schemas/models'
+import {
+  HyperparametersSchema,
+  type Hyperparameters,
+  type TrainingEvent,
+  type TrainingStatus
+} from '../../shared/schemas/training'
+import { selectBackend, type BackendPreference } from '../backend'
+import { loadMnist } from '../data/mnist'
+import { buildMetadata } from '../models/metadata'
+import { ModelStore, slugify } from '../models/store'
+import { writeModelFolder } from '../models/format'
+import { train, type TrainingControl } from './trainer'
+
+type HyperparametersInput = Parameters<typeof HyperparametersSchema.parse>[0]
+
+export interface TrainingJob {
+  hyperparameters?: Partial<Hyperparameters> | HyperparametersInput
+  mnistFolder: string
+  trainSubset?: number
+  testSubset?: number
+  name?: string
+  backend?: BackendPreference
+  /** Save into this model library (under a fresh id, or `modelId`)… */
+  modelsDir?: string
+  modelId?: string
+  /** …or into exactly this folder (the CLI's --out). */
+  outFolder?: string
+}
+
+export interface JobResult {
+  status: TrainingStatus
+  backend: BackendName
+  testAccuracy: number | null
+  epochsCompleted: number
+}
+
+export interface JobCallbacks {
+  onEvent(event: TrainingEvent): void
+  log?(line: string): void
+  control?: TrainingControl
+}
+
+export async function runTrainingJob(job: TrainingJob, callbacks: JobCallbacks): Promise<JobResult> {
+  const { onEvent } = callbacks
+  const log = callbacks.log ?? (() => {})
+  const status = (state: TrainingStatus['state'], message?: string, modelId?: string): TrainingStatus => {
+    const event: TrainingStatus = {
+      kind: 'status',
+      state,
+      ...(message ? { message } : {}),
+      ...(modelId ? { modelId } : {})
+    }
+    onEvent(event)
+    return event
+  }
+  const hp = HyperparametersSchema.parse(job.hyperparameters ?? {})
+  const backend = await selectBackend(job.backend ?? 'auto')
+  log(`backend: ${backend.detail}`)
+  status('loading-data', `Loading MNIST from ${job.mnistFolder}`)
+  const data = await loadMnist(job.mnistFolder, { trainLimit: job.trainSubset, testLimit: job.testSubset })
+  log(`MNIST: ${data.train.count} training and ${data.test.count} test images`)
+
+  const name = job.name ?? `MLP ${hp.hiddenUnits.join('-')} · ${hp.epochs} epochs · seed ${hp.seed}`
+  const store = job.modelsDir ? new ModelStore({ dir: job.modelsDir }) : null
+  const modelId = job.outFolder
+    ? slugify(path.basename(job.outFolder))
+    : (job.modelId ?? (await (store as ModelStore).newId(name)))
+  let saved = false
+
+  const started = performance.now()
+  status('running', `Training on ${backend.name}`)
+  const result = await train({
+    hyperparameters: hp,
+    train: data.train,
+    test: data.test,
+    control: callbacks.control,
+    onProgress: onEvent,
+    onEpoch: async ({ summary, weights }) => {
+      onEvent(summary)
+      const metadata = buildMetadata({
+        id: modelId,
+        name,
+        hyperparameters: { ...hp, epochs: summary.epoch },
+        epochsCompleted: summary.epoch,
+        trainSamples: data.train.count,
+        dataChecksums: data.checksums,
+        testAccuracy: summary.testAccuracy,
+        testLoss: summary.testLoss,
+        backend: backend.name,
+        trainingSeconds: (performance.now() - started) / 1000
+      })
+      if (job.outFolder) await writeModelFolder(job.outFolder, weights, metadata)
+      else await (store as ModelStore).save(modelId, weights, metadata)
+      saved = true
+    }
+  })
+  const testAccuracy = result.lastEpoch?.testAccuracy ?? null
+  const final = result.cancelled
+    ? saved
+      ? status('cancelled', `Cancelled; kept the model after epoch ${result.epochsCompleted}`, modelId)
+      : status('cancelled', 'Cancelled before the first epoch ended: no model was saved')
+    : status('done', `Trained ${result.epochsCompleted} epochs in ${result.seconds.toFixed(1)} s`, modelId)
+  return { status: final, backend: backend.name, testAccuracy, epochsCompleted: result.epochsCompleted }
+}

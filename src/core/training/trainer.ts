@@ -1,0 +1,272 @@
+/**
+ * The lean trainer. Each batch is one tf.tidy with a hand-written forward and backward pass (dense +
+ * sigmoid; softmax + cross-entropy gradient p - y; on tfjs-node single TensorFlow kernels for MatMul,
+ * SoftmaxCrossEntropyWithLogits and SigmoidGrad), one Adam update over a single flat parameter vector,
+ * and no reads back to JavaScript except every `reportEvery` batches for the paper's progress line
+ * (section 2.2). Batches are built in JavaScript from the MNIST bytes and uploaded (one upload per batch):
+ * measured as fast as gathering from a training set kept on the backend, without its 188 MB float copy
+ * (DIGIT_STUDIO_BATCHES=backend selects the gather path for comparison). The test set stays on the backend.
+ */
+import type { BatchProgress, EpochSummary, Hyperparameters } from '../../shared/schemas/training'
+import { tf } from '../backend'
+import { PIXELS, type DigitSet } from '../data/mnist'
+import { CLASSES, initWeights, layerSizes, logitsOf, type MlpWeights, type TensorLayer } from '../model/mlp'
+import { Random } from '../model/random'
+import { createAugmenter } from './augment'
+import { FlatParameters } from './flat-params'
+import { dense, matMul, sigmoidBackward, softmaxCrossEntropy } from '../backend/native-ops'
+import { copyImages, fillLabels, toBackendSet, type BackendSet } from './tensors'
+
+export interface TrainingControl {
+  /** True once the run should stop at the next batch boundary. */
+  cancelled(): boolean
+  /** Resolves when the run may continue (immediately unless paused). */
+  waitWhilePaused(): Promise<void>
+}
+
+export interface EpochResult {
+  summary: EpochSummary
+  weights: MlpWeights
+}
+
+export interface TrainOptions {
+  hyperparameters: Hyperparameters
+  train: DigitSet
+  test: DigitSet
+  onProgress?: (event: BatchProgress) => void
+  /** Called after every epoch with that epoch's weights (e.g. to save the last good model). */
+  onEpoch?: (result: EpochResult) => void | Promise<void>
+  control?: TrainingControl
+  /** Start from these weights instead of a seeded initialisation. */
+  initialWeights?: MlpWeights
+  /** Let other work (IPC messages) run every this many batches. */
+  yieldEvery?: number
+}
+
+export interface TrainResult {
+  weights: MlpWeights
+  epochsCompleted: number
+  cancelled: boolean
+  lastEpoch: EpochSummary | null
+  seconds: number
+}
+
+const now = () => performance.now() / 1000
+const nextTick = () => new Promise<void>((resolve) => setImmediate(resolve))
+
+/** [sum of cross-entropy, count of correct answers] for a batch. */
+function batchStats(loss: tf.Tensor1D, logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Tensor1D {
+  const correct = tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), labels), 'float32'))
+  return tf.stack([tf.sum(loss), correct]) as tf.Tensor1D
+}
+
+/**
+ * One training step on a batch: returns the gradients (averaged over the batch) and the batch's
+ * [loss sum, correct count]. `dropoutSeed` is null when dropout is off.
+ */
+function forwardBackward(
+  x: tf.Tensor2D,
+  oneHot: tf.Tensor2D,
+  labels: tf.Tensor1D,
+  layers: TensorLayer[],
+  dropout: number,
+  dropoutSeed: number | null
+) {
+  const inputs: tf.Tensor2D[] = [x]
+  const activations: tf.Tensor2D[] = []
+  const masks: (tf.Tensor2D | null)[] = []
+  let h = x
+  for (let i = 0; i < layers.length - 1; i++) {
+    const a = dense(h, layers[i].kernel, layers[i].bias, 'sigmoid')
+    activations.push(a)
+    if (dropoutSeed !== null && dropout > 0) {
+      // Inverted dropout: keep with probability 1 - rate and scale by 1 / (1 - rate).
+      const keep = tf.step(tf.sub(tf.randomUniform(a.shape, 0, 1, 'float32', dropoutSeed + i), dropout))
+      const mask = tf.mul(keep, 1 / (1 - dropout)) as tf.Tensor2D
+      masks.push(mask)
+      h = tf.mul(a, mask) as tf.Tensor2D
+    } else {
+      masks.push(null)
+      h = a
+    }
+    inputs.push(h)
+  }
+  const last = layers[layers.length - 1]
+  const logits = dense(h, last.kernel, last.bias, 'linear')
+  // Softmax + cross-entropy: dL/dlogits = (p - y) / batch (the paper's eq. 7).
+  const { loss, grad } = softmaxCrossEntropy(logits, oneHot)
+  let delta = tf.mul(grad, 1 / x.shape[0]) as tf.Tensor2D
+  const grads: { kernel: tf.Tensor2D; bias: tf.Tensor1D }[] = new Array(layers.length)
+  for (let i = layers.length - 1; i >= 0; i--) {
+    grads[i] = { kernel: matMul(inputs[i], delta, true, false), bias: tf.sum(delta, 0) }
+    if (i === 0) break
+    let back = matMul(delta, layers[i].kernel, false, true)
+    const mask = masks[i - 1]
+    if (mask) back = tf.mul(back, mask)
+    delta = sigmoidBackward(activations[i - 1], back as tf.Tensor2D)
+  }
+  return { grads, stats: batchStats(loss, logits, labels) }
+}
+
+/** Average loss and accuracy of the weights on a set already on the backend. */
+export function evaluateOnBackend(
+  set: BackendSet,
+  layers: TensorLayer[],
+  chunk = 2000
+): { loss: number; accuracy: number } {
+  let totals = tf.zeros([2]) as tf.Tensor1D
+  for (let start = 0; start < set.count; start += chunk) {
+    const size = Math.min(chunk, set.count - start)
+    const next = tf.tidy(() => {
+      const x = set.images.slice(start, size)
+      const logits = logitsOf(x, layers)
+      const { loss } = softmaxCrossEntropy(logits, set.oneHot.slice(start, size))
+      const stats = batchStats(loss, logits, set.labels.slice(start, size))
+      return tf.add(totals, stats) as tf.Tensor1D
+    })
+    totals.dispose()
+    totals = next
+  }
+  const [loss, correct] = totals.dataSync()
+  totals.dispose()
+  return { loss: loss / set.count, accuracy: correct / set.count }
+}
+
+export async function train(options: TrainOptions): Promise<TrainResult> {
+  const hp = options.hyperparameters
+  const started = now()
+  const random = new Random(hp.seed)
+  const weights0 = options.initialWeights ?? initWeights(layerSizes(hp.hiddenUnits), hp.seed)
+  const params = new FlatParameters(weights0, { learningRate: hp.learningRate })
+  const augment = createAugmenter(hp.augmentation, random)
+  const jsBatches = augment !== null || process.env.DIGIT_STUDIO_BATCHES !== 'backend'
+  const trainCount = options.train.count
+  const trainSet = jsBatches ? null : toBackendSet(options.train)
+  const testSet = toBackendSet(options.test)
+  const batchSize = Math.min(hp.batchSize, trainCount)
+  const batchesPerEpoch = Math.ceil(trainCount / batchSize)
+  const totalBatches = batchesPerEpoch * hp.epochs
+  const batchX = new Float32Array(jsBatches ? batchSize * PIXELS : 0)
+  const batchOneHot = new Float32Array(jsBatches ? batchSize * CLASSES : 0)
+  const batchLabels = new Int32Array(jsBatches ? batchSize : 0)
+  const yieldEvery = options.yieldEvery ?? Math.min(10, hp.reportEvery)
+  let step = 0
+  let lastEpoch: EpochSummary | null = null
+  let epochsCompleted = 0
+  let cancelled = false
+  let lastGood: MlpWeights | null = null
+
+  try {
+    for (let epoch = 1; epoch <= hp.epochs && !cancelled; epoch++) {
+      const epochStart = now()
+      const order = random.permutation(trainCount)
+      const perm = jsBatches ? null : tf.tensor1d(order, 'int32')
+      let totals = tf.zeros([2]) as tf.Tensor1D
+      let window = { at: now(), batch: 0, loss: 0, correct: 0, samples: 0 }
+      let seen = 0
+      for (let batch = 0; batch < batchesPerEpoch; batch++) {
+        const start = batch * batchSize
+        const size = Math.min(batchSize, trainCount - start)
+        const dropoutSeed = hp.dropout > 0 ? random.int(2 ** 31) : null
+        const indices = order.subarray(start, start + size)
+        const next = tf.tidy(() => {
+          let x: tf.Tensor2D
+          let oneHot: tf.Tensor2D
+          let labels: tf.Tensor1D
+          if (jsBatches) {
+            // Batches built in JavaScript from the bytes: one upload each, and the 188 MB float copy of
+            // the training set never exists (peak memory stays well under 1 GiB).
+            if (augment) augment(options.train.images, indices, batchX)
+            else copyImages(options.train.images, indices, batchX)
+            fillLabels(options.train.labels, indices, batchOneHot, batchLabels)
+            x = tf.tensor2d(batchX.subarray(0, size * PIXELS), [size, PIXELS])
+            oneHot = tf.tensor2d(batchOneHot.subarray(0, size * CLASSES), [size, CLASSES])
+            labels = tf.tensor1d(batchLabels.subarray(0, size), 'int32')
+          } else {
+            const idx = (perm as tf.Tensor1D).slice(start, size)
+            x = tf.gather((trainSet as BackendSet).images, idx) as tf.Tensor2D
+            oneHot = tf.gather((trainSet as BackendSet).oneHot, idx) as tf.Tensor2D
+            labels = tf.gather((trainSet as BackendSet).labels, idx) as tf.Tensor1D
+          }
+          const { grads, stats } = forwardBackward(
+            x,
+            oneHot,
+            labels,
+            params.layers(),
+            hp.dropout,
+            dropoutSeed
+          )
+          params.applyAdam(grads)
+          return tf.add(totals, stats) as tf.Tensor1D
+        })
+        totals.dispose()
+        totals = next
+        step++
+        seen += size
+        if ((batch + 1) % hp.reportEvery === 0 || batch + 1 === batchesPerEpoch) {
+          const [loss, correct] = totals.dataSync()
+          const samples = seen - window.samples
+          const t = now()
+          const elapsed = t - started
+          options.onProgress?.({
+            kind: 'batch',
+            step,
+            epoch,
+            batchInEpoch: batch + 1,
+            batchesPerEpoch,
+            // The average over the batches since the last report (the paper prints it every 100 batches).
+            loss: (loss - window.loss) / samples,
+            accuracy: (correct - window.correct) / samples,
+            samplesPerSecond: samples / Math.max(t - window.at, 1e-9),
+            etaSeconds: (elapsed / step) * (totalBatches - step)
+          })
+          window = { at: t, batch: batch + 1, loss, correct, samples: seen }
+        }
+        if ((batch + 1) % yieldEvery === 0) {
+          await nextTick()
+          await options.control?.waitWhilePaused()
+          if (options.control?.cancelled()) {
+            cancelled = true
+            break
+          }
+        }
+      }
+      perm?.dispose()
+      if (cancelled) {
+        totals.dispose()
+        break
+      }
+      const [lossSum, correctSum] = totals.dataSync()
+      totals.dispose()
+      const test = tf.tidy(() => evaluateOnBackend(testSet, params.layers()))
+      epochsCompleted = epoch
+      const elapsed = now() - started
+      lastEpoch = {
+        kind: 'epoch',
+        epoch,
+        step,
+        trainLoss: lossSum / seen,
+        trainAccuracy: correctSum / seen,
+        testLoss: test.loss,
+        testAccuracy: test.accuracy,
+        seconds: now() - epochStart,
+        etaSeconds: (elapsed / epoch) * (hp.epochs - epoch)
+      }
+      lastGood = params.weights()
+      await options.onEpoch?.({ summary: lastEpoch, weights: lastGood })
+      await nextTick()
+      if (options.control?.cancelled()) cancelled = epoch < hp.epochs
+    }
+  } finally {
+    params.dispose()
+    trainSet?.dispose()
+    testSet.dispose()
+  }
+  return {
+    weights: lastGood ?? weights0,
+    epochsCompleted,
+    cancelled,
+    lastEpoch,
+    seconds: now() - started
+  }
+}

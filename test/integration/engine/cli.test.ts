@@ -1,0 +1,114 @@
+import { writeFileSync } from 'node:fs'
+import path from 'node:path'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { main } from '../../../src/cli/index'
+import type { CliIo } from '../../../src/cli/types'
+import { EvaluationSchema } from '../../../src/shared/schemas/evaluation'
+import { MNIST_DIR, USPS_DIR, tempDir } from '../../unit/engine/helpers'
+
+async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = ''
+  let err = ''
+  const io: CliIo = { stdout: (t) => (out += t), stderr: (t) => (err += t), isTTY: false }
+  const code = await main(args, io)
+  return { code, out, err }
+}
+
+const modelDir = path.join(tempDir(), 'tiny')
+
+beforeAll(async () => {
+  const train = await cli([
+    'train',
+    '--mnist',
+    MNIST_DIR,
+    '--epochs',
+    '1',
+    '--train-limit',
+    '3000',
+    '--test-limit',
+    '500',
+    '--learning-rate',
+    '0.01',
+    '--batch-size',
+    '50',
+    '--out',
+    modelDir,
+    '--json'
+  ])
+  expect(train.err).toBe('')
+  expect(train.code).toBe(0)
+  const doc = JSON.parse(train.out)
+  expect(doc.accuracy).toBeGreaterThan(0.8)
+  expect(doc.epochs).toHaveLength(1)
+})
+
+describe('digit-studio CLI', () => {
+  it('eval --json prints one document with accuracy, the per-digit table and the confusion matrix', async () => {
+    const { code, out } = await cli([
+      'eval',
+      '--model',
+      modelDir,
+      '--mnist',
+      MNIST_DIR,
+      '--test-limit',
+      '500',
+      '--json'
+    ])
+    expect(code).toBe(0)
+    const doc = JSON.parse(out)
+    const evaluation = EvaluationSchema.parse(doc)
+    expect(evaluation.samples).toBe(500)
+    expect(evaluation.confusion.flat().reduce((a, b) => a + b, 0)).toBe(500)
+    expect(evaluation.confusion.reduce((sum, row, d) => sum + row[d], 0)).toBe(evaluation.correct)
+    expect(doc.accuracy).toBeCloseTo(evaluation.correct / 500, 10)
+  })
+
+  it('eval uses the shipped model by default, and it is accurate', async () => {
+    const { code, out } = await cli(['eval', '--mnist', MNIST_DIR, '--test-limit', '2000', '--json'])
+    expect(code).toBe(0)
+    const doc = JSON.parse(out)
+    expect(doc.model).toMatch(/resources[/\\]models[/\\]default$/)
+    expect(doc.accuracy).toBeGreaterThan(0.97)
+  })
+
+  it('eval without --json prints a readable table', async () => {
+    const { code, out } = await cli([
+      'eval',
+      '--model',
+      modelDir,
+      '--mnist',
+      MNIST_DIR,
+      '--test-limit',
+      '200'
+    ])
+    expect(code).toBe(0)
+    expect(out).toMatch(/Accuracy \d+\.\d\d%/)
+    expect(out).toMatch(/most frequent wrong/)
+  })
+
+  it('predict reads images through the import preprocessing', async () => {
+    const images = ['3/00.png', '7/00.png'].map((f) => path.join(USPS_DIR, f))
+    const { code, out } = await cli(['predict', '--model', modelDir, ...images, '--json'])
+    expect(code).toBe(0)
+    const doc = JSON.parse(out)
+    expect(doc.predictions).toHaveLength(2)
+    for (const p of doc.predictions) {
+      expect(p.probabilities.reduce((a: number, b: number) => a + b, 0)).toBeCloseTo(1, 4)
+    }
+  })
+
+  it('exit code 1 names the bad file and the reason; exit code 2 for usage errors', async () => {
+    const bad = path.join(tempDir(), 'not-an-image.png')
+    writeFileSync(bad, 'hello')
+    const predict = await cli(['predict', '--model', modelDir, bad])
+    expect(predict.code).toBe(1)
+    expect(predict.err).toContain(bad)
+    const missingModel = await cli(['eval', '--model', path.join(tempDir(), 'none'), '--mnist', MNIST_DIR])
+    expect(missingModel.code).toBe(1)
+    expect(missingModel.err).toMatch(/not found/)
+    expect((await cli(['eval', '--bogus'])).code).toBe(2)
+    expect((await cli(['train', '--epochs', 'many'])).code).toBe(2)
+    expect((await cli(['predict'])).code).toBe(2)
+    expect((await cli(['frobnicate'])).code).toBe(2)
+  })
+})
