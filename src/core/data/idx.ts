@@ -3,7 +3,7 @@
  * (0, 0, type, number of dimensions), one big-endian uint32 per dimension, then the data.
  */
 import { readFile } from 'node:fs/promises'
-import { gunzipSync } from 'node:zlib'
+import { createGunzip } from 'node:zlib'
 import { DataFileError } from './errors'
 
 export interface IdxArray {
@@ -18,13 +18,51 @@ function isGzip(bytes: Uint8Array): boolean {
   return bytes.length >= 2 && bytes[0] === GZIP_MAGIC[0] && bytes[1] === GZIP_MAGIC[1]
 }
 
-function gunzip(file: string, bytes: Uint8Array): Uint8Array {
-  try {
-    return gunzipSync(bytes)
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error)
-    throw new DataFileError('bad-gzip', file, `damaged gzip data (${reason})`)
-  }
+/** The total length (header + data) an IDX header declares, or null while too few bytes have arrived. */
+function declaredLength(head: Uint8Array): number | null {
+  if (head.length < 4) return null
+  const rank = head[3]
+  // Not IDX: stop inflating at once; parseIdx will say what is wrong.
+  if (head[0] !== 0 || head[1] !== 0 || rank < 1 || rank > 3) return head.length
+  const headerLength = 4 + 4 * rank
+  if (head.length < headerLength) return null
+  const view = new DataView(head.buffer, head.byteOffset, head.byteLength)
+  let data = 1
+  for (let i = 0; i < rank; i++) data *= view.getUint32(4 + 4 * i, false)
+  return headerLength + data
+}
+
+/**
+ * Inflates no more than the header declares: a small file that inflates to gigabytes (a "gzip bomb") is
+ * refused as soon as it passes that size, instead of being held in memory first.
+ */
+function gunzip(file: string, bytes: Uint8Array): Promise<Uint8Array> {
+  return new Promise((resolve, reject) => {
+    const inflater = createGunzip()
+    const chunks: Buffer[] = []
+    let total = 0
+    let limit: number | null = null
+    inflater.on('data', (chunk: Buffer) => {
+      chunks.push(chunk)
+      total += chunk.length
+      limit ??= declaredLength(chunks.length === 1 ? chunk : Buffer.concat(chunks))
+      if (limit !== null && total > limit) {
+        inflater.destroy()
+        reject(
+          new DataFileError(
+            'bad-length',
+            file,
+            `too long: inflates past the ${limit} bytes its header declares`
+          )
+        )
+      }
+    })
+    inflater.on('end', () => resolve(Buffer.concat(chunks)))
+    inflater.on('error', (error) => {
+      reject(new DataFileError('bad-gzip', file, `damaged gzip data (${error.message})`))
+    })
+    inflater.end(bytes)
+  })
 }
 
 /** Parses IDX bytes (already decompressed); `file` is only used in error messages. */
@@ -74,7 +112,7 @@ export async function readIdx(file: string): Promise<IdxArray> {
     if (code === 'ENOENT') throw new DataFileError('not-found', file, 'file not found')
     throw new DataFileError('unreadable', file, `cannot read (${code ?? String(error)})`)
   }
-  if (isGzip(bytes)) return parseIdx(file, gunzip(file, bytes))
+  if (isGzip(bytes)) return parseIdx(file, await gunzip(file, bytes))
   if (file.endsWith('.gz'))
     throw new DataFileError('not-gzip', file, 'name ends in .gz but the file is not gzip')
   return parseIdx(file, bytes)

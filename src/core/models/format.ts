@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto'
 import { existsSync } from 'node:fs'
-import { mkdir, open, readFile, readdir, rename, rm } from 'node:fs/promises'
+import { mkdir, open, readFile, readdir, rename, rm, stat } from 'node:fs/promises'
 import path from 'node:path'
 import { z } from 'zod'
 import { ModelMetadataSchema, type ModelMetadata } from '../../shared/schemas/models'
@@ -87,14 +87,32 @@ async function syncDir(dir: string): Promise<void> {
   }
 }
 
-/** Restores a folder whose replacement was interrupted between the two renames of writeModelFolder. */
+/** The hidden siblings a save of `folder` makes: `.<id>.tmp-<tag>` while writing, `.<id>.old-<tag>` while swapping. */
+async function saveLeftovers(folder: string, kind: 'tmp' | 'old'): Promise<string[]> {
+  const parent = path.dirname(folder)
+  const prefix = `.${path.basename(folder)}.${kind}-`
+  const entries = await readdir(parent).catch(() => [] as string[])
+  return entries.filter((entry) => entry.startsWith(prefix)).map((entry) => path.join(parent, entry))
+}
+
+/**
+ * Restores a folder whose replacement was interrupted between the two renames of writeModelFolder. Several
+ * `.old-` folders can exist after repeated crashes: the newest one holds the version that was just replaced.
+ */
 export async function recoverModelFolder(folder: string): Promise<void> {
   if (existsSync(folder)) return
-  const parent = path.dirname(folder)
-  const prefix = `.${path.basename(folder)}.old-`
-  const entries = await readdir(parent).catch(() => [] as string[])
-  const old = entries.find((e) => e.startsWith(prefix))
-  if (old) await rename(path.join(parent, old), folder)
+  const candidates = await Promise.all(
+    (await saveLeftovers(folder, 'old')).map(async (dir) => ({ dir, mtime: (await stat(dir)).mtimeMs }))
+  )
+  const newest = candidates.sort((a, b) => b.mtime - a.mtime)[0]
+  if (newest) await rename(newest.dir, folder)
+}
+
+/** Node names no path in write errors (ENOSPC, EIO): say which model folder could not be saved. */
+function saveError(folder: string, error: unknown): Error {
+  const code = (error as { code?: unknown }).code
+  const reason = error instanceof Error ? error.message : String(error)
+  return Object.assign(new Error(`${folder}: cannot save the model (${reason})`), { code, file: folder })
 }
 
 /** Writes model.json, weights.bin and metadata.json into `folder`, replacing it atomically. */
@@ -109,8 +127,8 @@ export async function writeModelFolder(
   const base = path.basename(folder)
   const tag = randomBytes(6).toString('hex')
   const temp = path.join(parent, `.${base}.tmp-${tag}`)
-  await mkdir(temp, { recursive: true })
   try {
+    await mkdir(temp, { recursive: true })
     const modelJson = {
       format: 'layers-model',
       generatedBy: `TensorFlow.js tfjs-layers v${tf.version_layers}`,
@@ -128,11 +146,13 @@ export async function writeModelFolder(
     if (replacing) await rename(folder, old)
     await rename(temp, folder)
     await syncDir(parent)
-    if (replacing) await rm(old, { recursive: true, force: true })
   } catch (error) {
     await rm(temp, { recursive: true, force: true })
-    throw error
+    throw saveError(folder, error)
   }
+  // The new version is in place: whatever earlier crashed saves left behind is now only litter.
+  const litter = [...(await saveLeftovers(folder, 'old')), ...(await saveLeftovers(folder, 'tmp'))]
+  await Promise.all(litter.map((dir) => rm(dir, { recursive: true, force: true })))
 }
 
 async function readJson(file: string): Promise<unknown> {
