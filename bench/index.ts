@@ -96,6 +96,15 @@ async function importBench(): Promise<Record<string, unknown> | null> {
   }
 }
 
+async function drawBench(): Promise<Record<string, unknown>> {
+  try {
+    const { benchDraw } = await import('./draw')
+    return await benchDraw()
+  } catch (error) {
+    return { error: error instanceof Error ? error.message : String(error) }
+  }
+}
+
 async function main(): Promise<void> {
   const started = Date.now()
   const backends: Record<string, Record<string, unknown>> = {}
@@ -126,6 +135,7 @@ async function main(): Promise<void> {
         ? fit.secondsPerEpoch / backends.tensorflow.secondsPerEpoch
         : null,
     import: await importBench(),
+    draw: await drawBench(),
     seconds: (Date.now() - started) / 1000
   }
   process.stdout.write(JSON.stringify(doc, null, 2) + '\n')
