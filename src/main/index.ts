@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url'
 import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL } from '../shared/wire'
 import { createMainWindow, hardenSession } from './app/window'
 import { isAppUrl } from './app/security'
+import { defaultDataDir } from './app/paths'
 import type { ShellHost } from './app/shell'
 import { EventHub } from './ipc/events'
 import { createRouter } from './ipc/router'
@@ -16,7 +17,8 @@ const outDir = dirname(fileURLToPath(import.meta.url))
 
 const host: ShellHost = {
   shell: 'electron',
-  dataDir: app.getPath('userData'),
+  // The same folder as web mode and the CLI, so all three see the same models and settings.
+  dataDir: defaultDataDir(),
   resourcesDir: app.isPackaged ? process.resourcesPath : join(app.getAppPath(), 'resources'),
   nativeDialogs: true,
   pickFolder: async (title) => {
