@@ -1,19 +1,11 @@
-// `npm start`: launch the desktop app, or, where this machine has no Electron binary, say so and serve web mode.
-import { spawn } from 'node:child_process'
-import { existsSync } from 'node:fs'
-import { createRequire } from 'node:module'
+// `npm start`: build, then launch the desktop app, or, where this machine has no Electron binary, say so and
+// serve web mode.
+import { spawn, spawnSync } from 'node:child_process'
+import { electronBinary, ensureElectronPackage } from './electron-package.mjs'
 
-const require = createRequire(import.meta.url)
-
-function electronBinary() {
-  try {
-    // The electron package exports the path of its downloaded binary; it is missing where the download failed.
-    const binary = require('electron')
-    return typeof binary === 'string' && existsSync(binary) ? binary : null
-  } catch {
-    return null
-  }
-}
+if (!ensureElectronPackage()) process.exit(1)
+const build = spawnSync('npx', ['electron-vite', 'build'], { stdio: 'inherit' })
+if (build.status !== 0) process.exit(build.status ?? 1)
 
 const run = (command, args) => {
   const child = spawn(command, args, { stdio: 'inherit' })

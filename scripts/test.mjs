@@ -1,9 +1,8 @@
 // `npm test`: type checks, lint, build, then unit, integration and end-to-end tests; ends with one summary line.
 import { spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync } from 'node:fs'
-import { createRequire } from 'node:module'
+import { ensureElectronPackage } from './electron-package.mjs'
 
-const require = createRequire(import.meta.url)
 const steps = []
 
 function step(name, command, args, env = {}) {
@@ -15,18 +14,7 @@ function step(name, command, args, env = {}) {
   return ok
 }
 
-// The electron package carries the type definitions the main process is checked against. Where its binary
-// download failed during `npm install`, npm dropped the (optional) package: reinstall it without the binary.
-try {
-  require.resolve('electron/package.json')
-} catch {
-  console.log(
-    'The electron package is missing (its binary download failed); reinstalling it without the binary.'
-  )
-  step('electron types', 'npm', ['install', '--no-audit', '--no-fund'], {
-    ELECTRON_SKIP_BINARY_DOWNLOAD: '1'
-  })
-}
+if (!ensureElectronPackage()) process.exit(1)
 
 const npx = (name, ...args) => step(name, 'npx', args)
 npx('tsc', 'tsc', '--noEmit', '-p', 'tsconfig.json')
