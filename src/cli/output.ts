@@ -58,11 +58,7 @@ export function intOption(
   min: number,
   max: number
 ): number | undefined {
-  if (value === undefined) return undefined
-  const n = Number(value)
-  if (!Number.isInteger(n) || n < min || n > max)
-    throw new UsageError(`--${name} must be an integer from ${min} to ${max}`)
-  return n
+  return rangedOption(value, name, min, max, 'integer')
 }
 
 export function numberOption(
@@ -71,9 +67,23 @@ export function numberOption(
   min: number,
   max: number
 ): number | undefined {
+  return rangedOption(value, name, min, max, 'number')
+}
+
+/** An optional numeric option within [min, max]; a bad value is a UsageError naming the option. */
+function rangedOption(
+  value: string | undefined,
+  name: string,
+  min: number,
+  max: number,
+  kind: 'integer' | 'number'
+): number | undefined {
   if (value === undefined) return undefined
   const n = Number(value)
-  if (!Number.isFinite(n) || n < min || n > max)
-    throw new UsageError(`--${name} must be a number from ${min} to ${max}`)
+  const valid = kind === 'integer' ? Number.isInteger(n) : Number.isFinite(n)
+  if (!valid || n < min || n > max)
+    throw new UsageError(
+      `--${name} must be ${kind === 'integer' ? 'an integer' : 'a number'} from ${min} to ${max}`
+    )
   return n
 }

@@ -1,12 +1,10 @@
 import path from 'node:path'
 import { parseArgs } from 'node:util'
-import { selectBackend } from '../../core/backend'
 import { loadMnistTest } from '../../core/data/mnist'
 import { evaluatePredictions } from '../../core/evaluation'
-import { loadModelFolder } from '../../core/models/store'
 import { toUnitPixels } from '../../core/training/tensors'
-import { parseBackendOption } from '../backend-option'
-import { SHIPPED_MODEL_DIR, defaultMnistDir } from '../defaults'
+import { defaultMnistDir } from '../defaults'
+import { MODEL_COMMAND_OPTIONS, loadCommandModel } from '../model-option'
 import { formatEvaluation, intOption, printJson } from '../output'
 import type { CliCommand } from '../types'
 
@@ -22,23 +20,18 @@ export const command: CliCommand = {
       args,
       strict: true,
       options: {
-        model: { type: 'string' },
+        ...MODEL_COMMAND_OPTIONS,
         mnist: { type: 'string' },
-        json: { type: 'boolean', default: false },
-        'test-limit': { type: 'string' },
-        backend: { type: 'string' },
-        help: { type: 'boolean', default: false }
+        'test-limit': { type: 'string' }
       }
     })
     if (values.help) {
       io.stdout(`${USAGE}\n`)
       return 0
     }
-    const modelDir = path.resolve(values.model ?? SHIPPED_MODEL_DIR)
     const mnistDir = path.resolve(values.mnist ?? defaultMnistDir())
     const limit = intOption(values['test-limit'], 'test-limit', 1, 10_000)
-    const backend = await selectBackend(parseBackendOption(values.backend))
-    const model = await loadModelFolder(modelDir)
+    const { modelDir, backend, model } = await loadCommandModel(values)
     const { test } = await loadMnistTest(mnistDir, limit)
     const started = performance.now()
     const probabilities = await model.predict(toUnitPixels(test.images), test.count)

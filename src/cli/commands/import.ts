@@ -1,14 +1,11 @@
 import { writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
-import { selectBackend } from '../../core/backend'
 import { exportResult } from '../../core/export'
 import { importFolder } from '../../core/import'
-import { loadModelFolder } from '../../core/models/store'
 import { ExportFormatSchema, type ExportFormat } from '../../shared/contract'
 import type { ImportResult } from '../../shared/schemas/import'
-import { parseBackendOption } from '../backend-option'
-import { SHIPPED_MODEL_DIR } from '../defaults'
+import { MODEL_COMMAND_OPTIONS, loadCommandModel } from '../model-option'
 import { formatEvaluation, printJson, progressBar } from '../output'
 import { UsageError, type CliCommand } from '../types'
 
@@ -78,12 +75,9 @@ export const command: CliCommand = {
       strict: true,
       allowPositionals: true,
       options: {
-        model: { type: 'string' },
-        json: { type: 'boolean', default: false },
+        ...MODEL_COMMAND_OPTIONS,
         export: { type: 'string' },
-        format: { type: 'string' },
-        backend: { type: 'string' },
-        help: { type: 'boolean', default: false }
+        format: { type: 'string' }
       }
     })
     if (values.help) {
@@ -96,9 +90,7 @@ export const command: CliCommand = {
     if (format && !exportFile) throw new UsageError('--format needs --export FILE')
 
     const folder = path.resolve(positionals[0])
-    const modelDir = path.resolve(values.model ?? SHIPPED_MODEL_DIR)
-    const backend = await selectBackend(parseBackendOption(values.backend))
-    const model = await loadModelFolder(modelDir)
+    const { modelDir, backend, model } = await loadCommandModel(values)
     // Progress goes to the terminal only, so --json output stays one clean document.
     const bar = progressBar(values.json ? { ...io, isTTY: false } : io)
     let result: ImportResult

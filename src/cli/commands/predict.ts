@@ -1,11 +1,7 @@
-import path from 'node:path'
 import { parseArgs } from 'node:util'
-import { selectBackend } from '../../core/backend'
 import { argmax10 } from '../../core/evaluation'
-import { loadModelFolder } from '../../core/models/store'
 import { fileToMnistForm } from '../../core/preprocess'
-import { parseBackendOption } from '../backend-option'
-import { SHIPPED_MODEL_DIR } from '../defaults'
+import { MODEL_COMMAND_OPTIONS, loadCommandModel } from '../model-option'
 import { percent, printJson } from '../output'
 import { UsageError, type CliCommand } from '../types'
 
@@ -30,21 +26,14 @@ export const command: CliCommand = {
       args,
       strict: true,
       allowPositionals: true,
-      options: {
-        model: { type: 'string' },
-        json: { type: 'boolean', default: false },
-        backend: { type: 'string' },
-        help: { type: 'boolean', default: false }
-      }
+      options: MODEL_COMMAND_OPTIONS
     })
     if (values.help) {
       io.stdout(`${USAGE}\n`)
       return 0
     }
     if (positionals.length === 0) throw new UsageError('give at least one IMAGE')
-    const modelDir = path.resolve(values.model ?? SHIPPED_MODEL_DIR)
-    await selectBackend(parseBackendOption(values.backend))
-    const model = await loadModelFolder(modelDir)
+    const { modelDir, model } = await loadCommandModel(values)
     const results: FilePrediction[] = []
     try {
       for (const file of positionals) {
