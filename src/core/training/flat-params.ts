@@ -29,7 +29,12 @@ export class FlatParameters {
   private readonly beta1: number
   private readonly beta2: number
   private readonly epsilon: number
-  private readonly learningRate: number
+  private learningRate: number
+
+  /** For a learning-rate schedule: Adam's moments carry on, only the step size changes. */
+  setLearningRate(learningRate: number): void {
+    this.learningRate = learningRate
+  }
 
   constructor(weights: MlpWeights, adam: AdamSettings) {
     this.sizes = [weights[0].inputs, ...weights.map((w) => w.outputs)]

@@ -132,6 +132,18 @@ export function evaluateOnBackend(
   return { loss: loss / set.count, accuracy: correct / set.count }
 }
 
+/** The learning rate of an epoch (1-based): constant, or a half cosine from learningRate to finalLearningRate. */
+export function learningRateAt(
+  hp: Pick<Hyperparameters, 'learningRate' | 'finalLearningRate' | 'epochs'>,
+  epoch: number
+): number {
+  if (hp.finalLearningRate === null || hp.epochs <= 1) return hp.learningRate
+  const progress = (epoch - 1) / (hp.epochs - 1)
+  return (
+    hp.finalLearningRate + ((hp.learningRate - hp.finalLearningRate) * (1 + Math.cos(Math.PI * progress))) / 2
+  )
+}
+
 export async function train(options: TrainOptions): Promise<TrainResult> {
   const hp = options.hyperparameters
   const started = now()
@@ -159,6 +171,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   try {
     for (let epoch = 1; epoch <= hp.epochs && !cancelled; epoch++) {
       const epochStart = now()
+      params.setLearningRate(learningRateAt(hp, epoch))
       const order = random.permutation(trainCount)
       const perm = jsBatches ? null : tf.tensor1d(order, 'int32')
       let totals = tf.zeros([2]) as tf.Tensor1D

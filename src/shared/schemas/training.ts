@@ -22,6 +22,11 @@ export const HyperparametersSchema = z.object({
     .tuple([z.number().int().min(1).max(4096), z.number().int().min(1).max(4096)])
     .default([100, 100]),
   learningRate: z.number().positive().max(1).default(0.001),
+  /**
+   * The paper gives the *initial* learning rate. When this is set, the rate falls from learningRate to this value
+   * along a half cosine over the epochs; null keeps it constant.
+   */
+  finalLearningRate: z.number().positive().max(1).nullable().default(null),
   batchSize: z.number().int().min(1).max(10_000).default(100),
   epochs: z.number().int().min(1).max(1000).default(10),
   dropout: z.number().min(0).max(0.9).default(0),

@@ -169,3 +169,17 @@ describe('fused loss and sigmoid gradient', () => {
       expect(native[1].slice(r * 10, r * 10 + 10).reduce((s, v) => s + v, 0)).toBeCloseTo(0, 5)
   })
 })
+
+describe('learning-rate schedule', () => {
+  it('is constant without a final rate, and falls along a half cosine with one', async () => {
+    const { learningRateAt } = await import('../../../src/core/training/trainer')
+    const constant = { learningRate: 0.001, finalLearningRate: null, epochs: 10 }
+    expect([1, 5, 10].map((epoch) => learningRateAt(constant, epoch))).toEqual([0.001, 0.001, 0.001])
+    const cosine = { learningRate: 0.001, finalLearningRate: 0.00001, epochs: 11 }
+    const rates = Array.from({ length: 11 }, (_, i) => learningRateAt(cosine, i + 1))
+    expect(rates[0]).toBeCloseTo(0.001, 12)
+    expect(rates[10]).toBeCloseTo(0.00001, 12)
+    expect(rates[5]).toBeCloseTo((0.001 + 0.00001) / 2, 12)
+    for (let i = 1; i < rates.length; i++) expect(rates[i]).toBeLessThan(rates[i - 1])
+  })
+})

@@ -111,6 +111,7 @@ export const en = {
     augmentation: 'Augmentation',
     affine: 'Random rotation, scale and shift',
     elastic: 'Elastic distortion',
+    thickness: 'Random stroke thickness',
     subsets: 'Subsets (optional)',
     trainSubset: 'Training images',
     testSubset: 'Test images',

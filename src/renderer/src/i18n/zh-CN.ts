@@ -111,6 +111,7 @@ export const zhCN: Messages = {
     augmentation: '数据增强',
     affine: '随机旋转、缩放和平移',
     elastic: '弹性形变',
+    thickness: '随机笔画粗细',
     subsets: '子集（可选）',
     trainSubset: '训练图像数',
     testSubset: '测试图像数',
