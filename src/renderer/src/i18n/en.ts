@@ -103,6 +103,8 @@ export const en = {
     epochs: 'Epochs',
     batchSize: 'Batch size',
     learningRate: 'Learning rate',
+    finalLearningRate: 'Final learning rate (cosine decay)',
+    constantRate: 'none: constant',
     dropout: 'Dropout',
     seed: 'Seed',
     reportEvery: 'Report every (batches)',

@@ -103,6 +103,8 @@ export const zhCN: Messages = {
     epochs: '轮数',
     batchSize: '批大小',
     learningRate: '学习率',
+    finalLearningRate: '最终学习率（余弦衰减）',
+    constantRate: '不设：保持不变',
     dropout: 'Dropout',
     seed: '随机种子',
     reportEvery: '每隔多少批报告',
