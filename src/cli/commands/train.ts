@@ -10,7 +10,7 @@ import { UsageError, type CliCommand } from '../types'
 const USAGE =
   'digit-studio train [--mnist DIR] [--epochs N] [--seed S] [--out MODEL_DIR] [--json] [--dropout R] ' +
   '[--augment affine,elastic,thickness|none] [--train-limit N] [--test-limit N] [--backend auto|tensorflow|wasm|cpu] ' +
-  '[--learning-rate LR] [--final-learning-rate LR] [--batch-size N] [--report-every N] [--elastic-alpha A] [--elastic-sigma S] [--name NAME]'
+  '[--learning-rate LR] [--final-learning-rate LR] [--average-last N] [--batch-size N] [--report-every N] [--elastic-alpha A] [--elastic-sigma S] [--name NAME]'
 
 function parseAugment(value: string | undefined): { affine: boolean; elastic: boolean; thickness: boolean } {
   const parts = (value ?? 'none')
@@ -50,6 +50,7 @@ export const command: CliCommand = {
         backend: { type: 'string' },
         'learning-rate': { type: 'string' },
         'final-learning-rate': { type: 'string' },
+        'average-last': { type: 'string' },
         'batch-size': { type: 'string' },
         'report-every': { type: 'string' },
         'elastic-alpha': { type: 'string' },
@@ -70,6 +71,7 @@ export const command: CliCommand = {
       learningRate: numberOption(values['learning-rate'], 'learning-rate', 1e-6, 1),
       finalLearningRate: numberOption(values['final-learning-rate'], 'final-learning-rate', 1e-8, 1) ?? null,
       batchSize: intOption(values['batch-size'], 'batch-size', 1, 10_000),
+      averageLastEpochs: intOption(values['average-last'], 'average-last', 0, 1000),
       reportEvery: intOption(values['report-every'], 'report-every', 1, 100_000),
       augmentation: {
         ...augment,

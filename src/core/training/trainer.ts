@@ -10,10 +10,19 @@
 import type { BatchProgress, EpochSummary, Hyperparameters } from '../../shared/schemas/training'
 import { tf } from '../backend'
 import { PIXELS, type DigitSet } from '../data/mnist'
-import { CLASSES, initWeights, layerSizes, logitsOf, type MlpWeights, type TensorLayer } from '../model/mlp'
+import {
+  CLASSES,
+  initWeights,
+  layerSizes,
+  logitsOf,
+  toTensors,
+  type MlpWeights,
+  type TensorLayer
+} from '../model/mlp'
 import { Random } from '../model/random'
 import { createAugmenter } from './augment'
 import { FlatParameters } from './flat-params'
+import { WeightAverage } from './weight-average'
 import { dense, matMul, sigmoidBackward, softmaxCrossEntropy } from '../backend/native-ops'
 import { copyImages, fillLabels, toBackendSet, type BackendSet } from './tensors'
 
@@ -132,6 +141,16 @@ export function evaluateOnBackend(
   return { loss: loss / set.count, accuracy: correct / set.count }
 }
 
+/** Test loss and accuracy of weights other than the ones being trained. */
+function evaluateWeights(set: BackendSet, weights: MlpWeights): { loss: number; accuracy: number } {
+  const layers = toTensors(weights)
+  try {
+    return tf.tidy(() => evaluateOnBackend(set, layers))
+  } finally {
+    for (const layer of layers) tf.dispose([layer.kernel, layer.bias])
+  }
+}
+
 /** The learning rate of an epoch (1-based): constant, or a half cosine from learningRate to finalLearningRate. */
 export function learningRateAt(
   hp: Pick<Hyperparameters, 'learningRate' | 'finalLearningRate' | 'epochs'>,
@@ -151,6 +170,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   const weights0 = options.initialWeights ?? initWeights(layerSizes(hp.hiddenUnits), hp.seed)
   const params = new FlatParameters(weights0, { learningRate: hp.learningRate })
   const augment = createAugmenter(hp.augmentation, random)
+  const averaging = hp.averageLastEpochs > 0 ? new WeightAverage() : null
   const jsBatches = augment !== null || process.env.DIGIT_STUDIO_BATCHES !== 'backend'
   const trainCount = options.train.count
   const trainSet = jsBatches ? null : toBackendSet(options.train)
@@ -251,7 +271,12 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       }
       const [lossSum, correctSum] = totals.dataSync()
       totals.dispose()
-      const test = tf.tidy(() => evaluateOnBackend(testSet, params.layers()))
+      // Within the averaging window the model is the mean of the epoch-end weights so far.
+      const averaged =
+        averaging && epoch > hp.epochs - hp.averageLastEpochs ? averaging.add(params.weights()) : null
+      const test = averaged
+        ? evaluateWeights(testSet, averaged)
+        : tf.tidy(() => evaluateOnBackend(testSet, params.layers()))
       epochsCompleted = epoch
       const elapsed = now() - started
       lastEpoch = {
@@ -265,7 +290,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         seconds: now() - epochStart,
         etaSeconds: (elapsed / epoch) * (hp.epochs - epoch)
       }
-      lastGood = params.weights()
+      lastGood = averaged ?? params.weights()
       await options.onEpoch?.({ summary: lastEpoch, weights: lastGood })
       await nextTick()
       if (options.control?.cancelled()) cancelled = epoch < hp.epochs

@@ -36,6 +36,8 @@ export const HyperparametersSchema = z.object({
     .min(0)
     .max(2 ** 31 - 1)
     .default(42),
+  /** Keep the mean of the weights at the end of the last N epochs (stochastic weight averaging); 0 keeps the last. */
+  averageLastEpochs: z.number().int().min(0).max(1000).default(0),
   /** Report every N batches (the paper prints every 100). */
   reportEvery: z.number().int().min(1).max(100_000).default(100),
   augmentation: AugmentationSchema.default(AugmentationSchema.parse({}))

@@ -183,3 +183,23 @@ describe('learning-rate schedule', () => {
     for (let i = 1; i < rates.length; i++) expect(rates[i]).toBeLessThan(rates[i - 1])
   })
 })
+
+describe('weight averaging', () => {
+  it('returns the running mean of the weights added so far', async () => {
+    const { WeightAverage } = await import('../../../src/core/training/weight-average')
+    const layer = (k: number[], b: number[]) => ({
+      kernel: Float32Array.from(k),
+      bias: Float32Array.from(b),
+      inputs: 2,
+      outputs: 1
+    })
+    const average = new WeightAverage()
+    const first = average.add([layer([1, 2], [3])])
+    expect(Array.from(first[0].kernel)).toEqual([1, 2])
+    average.add([layer([3, 4], [5])])
+    const third = average.add([layer([5, 9], [-2])])
+    expect(Array.from(third[0].kernel)).toEqual([3, 5])
+    expect(Array.from(third[0].bias)).toEqual([2])
+    expect(third[0]).toMatchObject({ inputs: 2, outputs: 1 })
+  })
+})
