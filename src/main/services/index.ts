@@ -42,7 +42,7 @@ export async function createServices({ host, emit, version }: ServiceDeps): Prom
     ...predictHandlers(models),
     ...models.handlers(),
     ...mnist.handlers(emit),
-    ...trainingHandlers(training, mnist, models, emit),
+    ...trainingHandlers(training, mnist, models, settings, emit),
     ...testSets.handlers(emit)
   }
   return {

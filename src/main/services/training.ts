@@ -3,6 +3,7 @@ import type { EmitEvent } from '../ipc/events'
 import { ServiceError, type Handlers } from '../ipc/router'
 import type { MnistService } from './mnist'
 import type { ModelService } from './models'
+import type { SettingsStore } from './settings'
 
 type TrainingCalls = Pick<
   Handlers,
@@ -14,6 +15,7 @@ export function trainingHandlers(
   host: TrainingHost,
   mnist: MnistService,
   models: ModelService,
+  settings: SettingsStore,
   emit: EmitEvent
 ): TrainingCalls {
   return {
@@ -27,6 +29,8 @@ export function trainingHandlers(
             trainSubset,
             testSubset,
             name,
+            // The backend the user chose in the settings applies to training too.
+            backend: (await settings.get()).backend,
             modelsDir: models.store.dir
           },
           (event) => emit('training.event', event),
