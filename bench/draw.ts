@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import WebSocket from 'ws'
 import { startWebApp } from '../src/main/web/app'
+import { percentile } from './stats'
 
 const SIDE = 140
 const FRAMES = 400
@@ -33,8 +34,6 @@ function strokeFrames(): string[] {
   return frames
 }
 
-const percentile = (sorted: number[], p: number): number =>
-  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]
 const summary = (times: number[]) => {
   const sorted = [...times].sort((a, b) => a - b)
   return {

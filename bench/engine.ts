@@ -9,14 +9,11 @@ import { train } from '../src/core/training/trainer'
 import { toUnitPixels } from '../src/core/training/tensors'
 import { HyperparametersSchema } from '../src/shared/schemas/training'
 import type { BackendName } from '../src/shared/schemas/models'
+import { percentile } from './stats'
 
 const [name, fractionText, epochsText, mnistDir] = process.argv.slice(2)
 const fraction = Number(fractionText)
 const epochs = Number(epochsText)
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]
-}
 
 async function main(): Promise<void> {
   const backend = await useBackend(name as BackendName)

@@ -1,18 +1,7 @@
-import { existsSync } from 'node:fs'
-import { createRequire } from 'node:module'
 import { _electron as electron } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
+import { electronBinary } from '../../scripts/electron-package.mjs'
 import { repoRoot } from './harness'
-
-/** The Electron binary, where this machine has one (its download fails on machines without internet). */
-function electronBinary(): string | null {
-  try {
-    const binary = createRequire(import.meta.url)('electron') as unknown
-    return typeof binary === 'string' && existsSync(binary) ? binary : null
-  } catch {
-    return null
-  }
-}
 
 const binary = electronBinary()
 if (!binary)

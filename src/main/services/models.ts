@@ -29,8 +29,11 @@ export class ModelService {
 
   async activeId(): Promise<string> {
     const chosen = (await this.settings.get()).activeModelId
+    if (!chosen) return BUILTIN_ID
+    // Already in memory: no disk check on every drawing-pad frame.
+    if (this.loaded?.id === chosen) return chosen
     // A chosen model that has since disappeared falls back to the shipped one.
-    return chosen && (await this.store.exists(chosen).catch(() => false)) ? chosen : BUILTIN_ID
+    return (await this.store.exists(chosen).catch(() => false)) ? chosen : BUILTIN_ID
   }
 
   /** The active model, loaded once onto the current backend and kept until it changes. */
