@@ -10,9 +10,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { selectBackend } from '../../../src/core/backend'
 import { ModelStore, saveHooks } from '../../../src/core/models'
 import { ErrorCodeSchema } from '../../../src/shared/contract'
-import { writeDigitFolder } from './digit-folder'
+import { writeDigitFolder } from '../../support/digit-folder'
 import { modelVersion } from './saved-versions'
-import { startServices, type RunningServices } from './services'
+import { startServices, type RunningServices } from '../../support/services'
 import { recordFigures, tempDir } from './support'
 
 const root = tempDir('disk-faults')

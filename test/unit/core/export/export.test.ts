@@ -1,10 +1,14 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { evaluatePredictions } from '../../../src/core/evaluation'
-import { exportResult, ExportError, percent } from '../../../src/core/export'
-import { ImportResultSchema, type ImportResult, type SampleResult } from '../../../src/shared/schemas/import'
+import { evaluatePredictions } from '../../../../src/core/evaluation'
+import { exportResult, ExportError, percent } from '../../../../src/core/export'
+import {
+  ImportResultSchema,
+  type ImportResult,
+  type SampleResult
+} from '../../../../src/shared/schemas/import'
 
-const FIXTURES = new URL('../../fixtures/pipeline/', import.meta.url)
+const FIXTURES = new URL('../../../fixtures/pipeline/', import.meta.url)
 /** Set UPDATE_GOLDEN=1 to rewrite the golden files after an intended format change (then review the diff). */
 const update = process.env.UPDATE_GOLDEN === '1'
 
