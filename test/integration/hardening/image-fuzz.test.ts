@@ -18,7 +18,7 @@ import {
   toMnistForm,
   type ImageErrorCode
 } from '../../../src/core/preprocess'
-import type { GrayImage } from '../../../src/shared/schemas/images'
+import type { GrayImage } from '../../../src/core/preprocess/types'
 import { writeBmp } from '../../support/bmp-writer'
 import { readMnist } from '../../support/mnist-sample'
 import { mutate, mutation, tally, type DimensionWriter } from './mutations'

@@ -16,6 +16,7 @@ const byCode: Record<ErrorCode, [MessageKey, MessageKey]> = {
   'not-found': ['errors.notFound', 'errors.notFoundHint'],
   conflict: ['errors.conflict', 'errors.conflictHint'],
   'bad-input': ['errors.badInput', 'errors.badInputHint'],
+  io: ['errors.io', 'errors.ioHint'],
   unavailable: ['errors.unavailable', 'errors.unavailableHint'],
   cancelled: ['errors.cancelled', 'errors.cancelledHint'],
   internal: ['errors.internal', 'errors.internalHint']
@@ -23,8 +24,9 @@ const byCode: Record<ErrorCode, [MessageKey, MessageKey]> = {
 
 function describeCallError(error: CallError): Problem {
   const [title, hint] = byCode[error.code] ?? byCode.internal
-  const issues = error.issues?.map((issue) => `${issue.path}: ${issue.message}`).join('; ')
-  return { title: t(title), detail: issues ? `${error.message} (${issues})` : error.message, hint: t(hint) }
+  // Main names a translated message for the common cases; otherwise its plain English message is shown.
+  const detail = error.key ? t(`messages.${error.key}`, error.params ?? {}) : error.message
+  return { title: t(title), detail, hint: t(hint) }
 }
 
 export function describeError(error: unknown): Problem {

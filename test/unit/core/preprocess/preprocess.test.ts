@@ -1,7 +1,7 @@
 import sharp from 'sharp'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { toMnistForm, toView28 } from '../../../../src/core/preprocess'
-import type { GrayImage } from '../../../../src/shared/schemas/images'
+import type { GrayImage } from '../../../../src/core/preprocess/types'
 import { readMnist, seededRandom } from '../../../support/mnist-sample'
 
 const PAPER = 225
