@@ -182,6 +182,10 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   const batchOneHot = new Float32Array(jsBatches ? batchSize * CLASSES : 0)
   const batchLabels = new Int32Array(jsBatches ? batchSize : 0)
   const yieldEvery = options.yieldEvery ?? Math.min(10, hp.reportEvery)
+  // Enough points for a curve on small runs: at least ~10 per epoch, never fewer than reportEvery asks for.
+  const reportInterval = Math.max(1, Math.min(hp.reportEvery, Math.ceil(batchesPerEpoch / 10)))
+  // Time spent paused is not training time (epoch seconds, speed and ETA leave it out).
+  let pausedTotal = 0
   let step = 0
   let lastEpoch: EpochSummary | null = null
   let epochsCompleted = 0
@@ -189,8 +193,22 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   let lastGood: MlpWeights | null = null
 
   try {
+    // Step 0: the untrained model, so that a curve starts where training does.
+    const initial = tf.tidy(() => evaluateOnBackend(testSet, params.layers()))
+    options.onProgress?.({
+      kind: 'batch',
+      step: 0,
+      epoch: 1,
+      batchInEpoch: 0,
+      batchesPerEpoch,
+      loss: initial.loss,
+      accuracy: initial.accuracy,
+      samplesPerSecond: 0,
+      etaSeconds: 0
+    })
     for (let epoch = 1; epoch <= hp.epochs && !cancelled; epoch++) {
       const epochStart = now()
+      const pausedBefore = pausedTotal
       params.setLearningRate(learningRateAt(hp, epoch))
       const order = random.permutation(trainCount)
       const perm = jsBatches ? null : tf.tensor1d(order, 'int32')
@@ -236,11 +254,11 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         totals = next
         step++
         seen += size
-        if ((batch + 1) % hp.reportEvery === 0 || batch + 1 === batchesPerEpoch) {
+        if ((batch + 1) % reportInterval === 0 || batch + 1 === batchesPerEpoch) {
           const [loss, correct] = totals.dataSync()
           const samples = seen - window.samples
           const t = now()
-          const elapsed = t - started
+          const elapsed = t - started - pausedTotal
           options.onProgress?.({
             kind: 'batch',
             step,
@@ -257,7 +275,11 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         }
         if ((batch + 1) % yieldEvery === 0) {
           await nextTick()
+          const waitStart = now()
           await options.control?.waitWhilePaused()
+          const pausedFor = now() - waitStart
+          pausedTotal += pausedFor
+          window.at += pausedFor
           if (options.control?.cancelled()) {
             cancelled = true
             break
@@ -278,7 +300,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         ? evaluateWeights(testSet, averaged)
         : tf.tidy(() => evaluateOnBackend(testSet, params.layers()))
       epochsCompleted = epoch
-      const elapsed = now() - started
+      const elapsed = now() - started - pausedTotal
       lastEpoch = {
         kind: 'epoch',
         epoch,
@@ -287,7 +309,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         trainAccuracy: correctSum / seen,
         testLoss: test.loss,
         testAccuracy: test.accuracy,
-        seconds: now() - epochStart,
+        seconds: now() - epochStart - (pausedTotal - pausedBefore),
         etaSeconds: (elapsed / epoch) * (hp.epochs - epoch)
       }
       lastGood = averaged ?? params.weights()
