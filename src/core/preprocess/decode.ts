@@ -6,7 +6,7 @@
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
-import type { GrayImage } from '../../shared/schemas/images'
+import type { GrayImage } from './types'
 import { decodeBmp } from './bmp'
 import { ImageDecodeError } from './errors'
 import { toGrayImage } from './gray'

@@ -18,8 +18,10 @@ export function writeError(path: string, error: unknown): ServiceError {
   const code = (error as { code?: string }).code ?? ''
   const reason = WRITE_REASONS[code] ?? (error as Error).message
   return new ServiceError(
-    'unavailable',
-    `Cannot save ${path}: ${reason} (${code || 'error'}). Choose another place.`
+    'io',
+    `Cannot save ${path}: ${reason} (${code || 'error'}). Choose another place.`,
+    'diskRefused',
+    { path, reason }
   )
 }
 

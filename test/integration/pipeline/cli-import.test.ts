@@ -1,7 +1,6 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { main } from '../../../src/cli/index'
 import type { CliIo } from '../../../src/cli/types'
@@ -11,8 +10,8 @@ import { buildMetadata, writeModelFolder } from '../../../src/core/models'
 import { EvaluationSchema } from '../../../src/shared/schemas/evaluation'
 import { SampleResultSchema } from '../../../src/shared/schemas/import'
 import { HyperparametersSchema } from '../../../src/shared/schemas/training'
+import { USPS_DIR as USPS } from '../../support/paths'
 
-const USPS = fileURLToPath(new URL('../../../../shared/data/usps-600', import.meta.url))
 const root = mkdtempSync(path.join(tmpdir(), 'digit-cli-import-'))
 const modelDir = path.join(root, 'model')
 const folder = path.join(root, 'scans')

@@ -92,7 +92,9 @@ export const en = {
     unknownCall: 'This version of the window does not match the engine.',
     unknownCallHint: 'Reload the window; if that does not help, restart Digit Studio.',
     payloadTooLarge: 'That is too large to send.',
-    payloadTooLargeHint: 'Use a smaller image or fewer items at a time.'
+    payloadTooLargeHint: 'Use a smaller image or fewer items at a time.',
+    io: 'The disk or the system refused.',
+    ioHint: 'Check the folder’s permissions and free space, or choose another place.'
   },
   draw: {
     title: 'Draw a digit',
@@ -307,6 +309,22 @@ export const en = {
     empty: 'No models yet. Train one or import a model folder.',
     refresh: 'Refresh',
     importedAs: 'Model imported as “{{name}}”.'
+  },
+  messages: {
+    invalidFields: 'Some values are not valid: {{fields}}.',
+    mnistOffline:
+      'Downloading MNIST needs an internet connection, and none of the mirrors answered ({{mirrors}}). Or choose a folder that already holds the four MNIST files (train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz, t10k-images-idx3-ubyte.gz, t10k-labels-idx1-ubyte.gz).',
+    notAModel: '{{folder}} is not a Digit Studio model (it has no metadata.json).',
+    folderNotFound: 'The folder {{folder}} does not exist.',
+    relativePath: '“{{path}}” is a relative path: give the full path of the folder, or start it with ~/.',
+    diskRefused: 'Cannot save {{path}}: {{reason}}. Choose another place.',
+    alreadyRunning: 'One is already running: wait for it to finish, or cancel it first.',
+    fieldTooSmall: 'must be at least {{limit}}',
+    fieldTooBig: 'must be at most {{limit}}',
+    fieldNotInteger: 'must be a whole number',
+    fieldWrongType: 'has the wrong type',
+    fieldUnknown: 'is not a known field',
+    fieldInvalid: 'is not a valid value'
   }
 }
 

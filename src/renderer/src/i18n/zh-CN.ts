@@ -90,7 +90,9 @@ export const zhCN: Messages = {
     unknownCall: '窗口版本与引擎不匹配。',
     unknownCallHint: '请重新加载窗口；如仍无效，请重启 Digit Studio。',
     payloadTooLarge: '内容太大，无法发送。',
-    payloadTooLargeHint: '请使用更小的图像，或一次处理更少的项目。'
+    payloadTooLargeHint: '请使用更小的图像，或一次处理更少的项目。',
+    io: '磁盘或系统拒绝了此操作。',
+    ioHint: '请检查文件夹的权限和剩余空间，或选择其他位置。'
   },
   draw: {
     title: '书写数字',
@@ -299,5 +301,21 @@ export const zhCN: Messages = {
     empty: '还没有模型。请训练一个模型或导入模型文件夹。',
     refresh: '刷新',
     importedAs: '模型已导入，名称为“{{name}}”。'
+  },
+  messages: {
+    invalidFields: '部分数值无效：{{fields}}。',
+    mnistOffline:
+      '下载 MNIST 需要互联网连接，但所有镜像都没有响应（{{mirrors}}）。也可以选择一个已包含四个 MNIST 文件（train-images-idx3-ubyte.gz、train-labels-idx1-ubyte.gz、t10k-images-idx3-ubyte.gz、t10k-labels-idx1-ubyte.gz）的文件夹。',
+    notAModel: '{{folder}} 不是 Digit Studio 模型（其中没有 metadata.json）。',
+    folderNotFound: '文件夹 {{folder}} 不存在。',
+    relativePath: '“{{path}}”是相对路径：请填写文件夹的完整路径，或以 ~/ 开头。',
+    diskRefused: '无法保存 {{path}}：{{reason}}。请选择其他位置。',
+    alreadyRunning: '已有任务正在运行：请等待它完成，或先取消它。',
+    fieldTooSmall: '不能小于 {{limit}}',
+    fieldTooBig: '不能大于 {{limit}}',
+    fieldNotInteger: '必须是整数',
+    fieldWrongType: '类型不正确',
+    fieldUnknown: '不是已知的字段',
+    fieldInvalid: '不是有效的值'
   }
 }

@@ -1,5 +1,5 @@
 /** Turns any failure into a message a person can act on: what happened, and what to do next. */
-import type { CallError, ErrorCode } from '../../../shared/contract'
+import type { CallError, ErrorCode, FieldProblem, FieldRule } from '../../../shared/contract'
 import { t, type MessageKey } from '../i18n/index.svelte'
 import { ApiError } from '../lib/api'
 
@@ -19,6 +19,7 @@ const byCode: Record<ErrorCode, [MessageKey, MessageKey]> = {
   'not-found': ['errors.notFound', 'errors.notFoundHint'],
   conflict: ['errors.conflict', 'errors.conflictHint'],
   'bad-input': ['errors.badInput', 'errors.badInputHint'],
+  io: ['errors.io', 'errors.ioHint'],
   unavailable: ['errors.unavailable', 'errors.unavailableHint'],
   cancelled: ['errors.cancelled', 'errors.cancelledHint'],
   internal: ['errors.internal', 'errors.internalHint']
@@ -26,10 +27,9 @@ const byCode: Record<ErrorCode, [MessageKey, MessageKey]> = {
 
 export function describeCallError(error: CallError): Problem {
   const [title, hint] = byCode[error.code] ?? byCode.internal
-  // Field problems are shown at their fields; the message lists them in short.
-  const detail = error.issues?.length
-    ? error.issues.map((issue) => `${issue.path || '—'}: ${issue.message}`).join('; ')
-    : error.message
+  // Main names a translated message for the common cases; otherwise its plain English message is shown.
+  // Field problems are shown at their fields as well.
+  const detail = error.key ? t(`messages.${error.key}`, error.params ?? {}) : error.message
   return { title: t(title), detail, hint: t(hint), code: error.code }
 }
 
@@ -39,10 +39,24 @@ export function describeError(error: unknown): Problem {
   return { title: t('errors.internal'), detail: message, hint: t('errors.internalHint') }
 }
 
-/** A rejected request's problems by field path (e.g. 'hyperparameters.epochs'). */
+const ruleKeys: Record<FieldRule, MessageKey> = {
+  'too-small': 'messages.fieldTooSmall',
+  'too-big': 'messages.fieldTooBig',
+  'not-integer': 'messages.fieldNotInteger',
+  'wrong-type': 'messages.fieldWrongType',
+  'unknown-field': 'messages.fieldUnknown',
+  invalid: 'messages.fieldInvalid'
+}
+
+/** One field's problem in the user's language ("must be at least 1"). */
+export function describeField(problem: FieldProblem): string {
+  return t(ruleKeys[problem.rule] ?? 'messages.fieldInvalid', { limit: problem.limit ?? '' })
+}
+
+/** A rejected request's problems by field path (e.g. 'hyperparameters.epochs'), translated. */
 export function fieldProblems(error: unknown): Record<string, string> {
   if (!(error instanceof ApiError)) return {}
-  return Object.fromEntries((error.error.issues ?? []).map((issue) => [issue.path, issue.message]))
+  return Object.fromEntries((error.error.fields ?? []).map((field) => [field.path, describeField(field)]))
 }
 
 export function isCancelled(error: unknown): boolean {

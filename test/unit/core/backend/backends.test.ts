@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { selectBackend, tf } from '../../../src/core/backend'
-import { loadMnist } from '../../../src/core/data'
-import { MlpRunner, initWeights, layerSizes } from '../../../src/core/model/mlp'
-import { train } from '../../../src/core/training/trainer'
-import { toUnitPixels } from '../../../src/core/training/tensors'
-import { HyperparametersSchema } from '../../../src/shared/schemas/training'
-import { ALL_BACKENDS, MNIST_DIR, tryBackend } from './helpers'
+import { selectBackend, tf } from '../../../../src/core/backend'
+import { loadMnist } from '../../../../src/core/data'
+import { MlpRunner, initWeights, layerSizes } from '../../../../src/core/model/mlp'
+import { train } from '../../../../src/core/training/trainer'
+import { toUnitPixels } from '../../../../src/core/training/tensors'
+import { HyperparametersSchema } from '../../../../src/shared/schemas/training'
+import { ALL_BACKENDS, MNIST_DIR, tryBackend } from '../../../support/engine'
 
 const weights = initWeights(layerSizes([100, 100]), 7)
 const inputs = Float32Array.from({ length: 4 * 784 }, (_, i) => ((i * 131) % 256) / 255)

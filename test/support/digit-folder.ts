@@ -5,7 +5,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import sharp from 'sharp'
-import { readMnist } from '../../unit/pipeline/mnist-sample'
+import { readMnist } from './mnist-sample'
 
 const MNIST_TEST_IMAGES = 10_000
 const WRITERS = 8

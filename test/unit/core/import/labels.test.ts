@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { labelFromPath, parseLabelsCsv } from '../../../src/core/import/labels'
+import { labelFromPath, parseLabelsCsv } from '../../../../src/core/import/labels'
 
 describe('labelFromPath', () => {
   it.each([

@@ -2,12 +2,10 @@
 import { mkdtempSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { backendFailure, useBackend } from '../../../src/core/backend'
-import type { BackendName } from '../../../src/shared/schemas/models'
+import { backendFailure, useBackend } from '../../src/core/backend'
+import type { BackendName } from '../../src/shared/schemas/models'
 
-export const MNIST_DIR = fileURLToPath(new URL('../../../../shared/data/mnist', import.meta.url))
-export const USPS_DIR = fileURLToPath(new URL('../../../../shared/data/usps-600', import.meta.url))
+export { MNIST_DIR, USPS_DIR, hasMnist, hasUsps } from './paths'
 
 export function tempDir(prefix = 'digit-studio-engine-'): string {
   return mkdtempSync(path.join(os.tmpdir(), prefix))

@@ -40,3 +40,19 @@ describe('the preload bridge', () => {
     expect(() => api.on('not.an.event', () => undefined)).toThrow(/Unknown event/)
   })
 })
+
+describe('the preload bundle', () => {
+  it('imports no zod: only the contract names and channel constants (and types)', async () => {
+    const { readFileSync } = await import('node:fs')
+    const read = (file: string) => readFileSync(new URL(`../../../src/${file}`, import.meta.url), 'utf8')
+    const valueImports = (source: string) =>
+      [...source.matchAll(/^import (?!type )[^'"]*['"]([^'"]+)['"]/gm)].map((m) => m[1])
+    expect(valueImports(read('preload/index.ts')).sort()).toEqual([
+      '../shared/names',
+      '../shared/wire',
+      'electron'
+    ])
+    expect(valueImports(read('shared/names.ts'))).toEqual([])
+    expect(valueImports(read('shared/wire.ts'))).toEqual([])
+  })
+})

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { selectBackend, tf } from '../../../src/core/backend'
-import { initWeights, layerSizes } from '../../../src/core/model/mlp'
-import { Random } from '../../../src/core/model/random'
-import { changeThickness, createAugmenter } from '../../../src/core/training/augment'
-import { FlatParameters } from '../../../src/core/training/flat-params'
-import { dense, matMul, sigmoidBackward, softmaxCrossEntropy } from '../../../src/core/backend/native-ops'
-import { AugmentationSchema } from '../../../src/shared/schemas/training'
+import { selectBackend, tf } from '../../../../src/core/backend'
+import { initWeights, layerSizes } from '../../../../src/core/model/mlp'
+import { Random } from '../../../../src/core/model/random'
+import { changeThickness, createAugmenter } from '../../../../src/core/training/augment'
+import { FlatParameters } from '../../../../src/core/training/flat-params'
+import { dense, matMul, sigmoidBackward, softmaxCrossEntropy } from '../../../../src/core/backend/native-ops'
+import { AugmentationSchema } from '../../../../src/shared/schemas/training'
 
 /** A 28×28 test image: a bright 4×4 square with its corner at (x, y). */
 function square(x: number, y: number): Uint8Array {
@@ -172,7 +172,7 @@ describe('fused loss and sigmoid gradient', () => {
 
 describe('learning-rate schedule', () => {
   it('is constant without a final rate, and falls along a half cosine with one', async () => {
-    const { learningRateAt } = await import('../../../src/core/training/trainer')
+    const { learningRateAt } = await import('../../../../src/core/training/trainer')
     const constant = { learningRate: 0.001, finalLearningRate: null, epochs: 10 }
     expect([1, 5, 10].map((epoch) => learningRateAt(constant, epoch))).toEqual([0.001, 0.001, 0.001])
     const cosine = { learningRate: 0.001, finalLearningRate: 0.00001, epochs: 11 }
@@ -186,7 +186,7 @@ describe('learning-rate schedule', () => {
 
 describe('weight averaging', () => {
   it('returns the running mean of the weights added so far', async () => {
-    const { WeightAverage } = await import('../../../src/core/training/weight-average')
+    const { WeightAverage } = await import('../../../../src/core/training/weight-average')
     const layer = (k: number[], b: number[]) => ({
       kernel: Float32Array.from(k),
       bias: Float32Array.from(b),

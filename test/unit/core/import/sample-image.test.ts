@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import sharp from 'sharp'
 import { afterAll, describe, expect, it } from 'vitest'
-import { renderSampleImage } from '../../../src/core/import'
-import { writeBmp } from './bmp-writer'
+import { renderSampleImage } from '../../../../src/core/import'
+import { writeBmp } from '../../../support/bmp-writer'
 
 const dir = mkdtempSync(join(tmpdir(), 'digit-sample-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))

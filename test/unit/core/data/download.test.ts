@@ -10,8 +10,8 @@ import {
   mnistStatus,
   sha256File,
   MNIST_SHA256
-} from '../../../src/core/data'
-import { MNIST_DIR, tempDir } from './helpers'
+} from '../../../../src/core/data'
+import { MNIST_DIR, tempDir } from '../../../support/engine'
 
 /** A local mirror on 127.0.0.1: serves the real MNIST files, or tampered / failing responses per path prefix. */
 let server: Server

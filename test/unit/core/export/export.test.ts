@@ -1,10 +1,14 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { evaluatePredictions } from '../../../src/core/evaluation'
-import { exportResult, ExportError, percent } from '../../../src/core/export'
-import { ImportResultSchema, type ImportResult, type SampleResult } from '../../../src/shared/schemas/import'
+import { evaluatePredictions } from '../../../../src/core/evaluation'
+import { exportResult, ExportError, percent } from '../../../../src/core/export'
+import {
+  ImportResultSchema,
+  type ImportResult,
+  type SampleResult
+} from '../../../../src/shared/schemas/import'
 
-const FIXTURES = new URL('../../fixtures/pipeline/', import.meta.url)
+const FIXTURES = new URL('../../../fixtures/pipeline/', import.meta.url)
 /** Set UPDATE_GOLDEN=1 to rewrite the golden files after an intended format change (then review the diff). */
 const update = process.env.UPDATE_GOLDEN === '1'
 
@@ -18,7 +22,8 @@ function sample(file: string, label: number | null, scores: Record<number, numbe
       confidence: 0,
       top3: [],
       probabilities: Array(10).fill(0.1),
-      noDigit: true
+      noDigit: true,
+      view28: null
     }
   }
   const rest = (1 - Object.values(scores).reduce((a, b) => a + b, 0)) / (10 - Object.keys(scores).length)
@@ -34,6 +39,7 @@ function sample(file: string, label: number | null, scores: Record<number, numbe
     predicted: top3[0].digit,
     confidence: top3[0].probability,
     top3,
+    view28: null,
     probabilities,
     noDigit: false
   }
@@ -60,9 +66,20 @@ function knownResult(): ImportResult {
   return {
     folder: '/home/user/My Scans',
     modelId: 'default',
+    modelName: 'MLP 784-100-100-10 (shipped)',
     startedAt: '2025-01-02T03:04:05.000Z',
+    finishedAt: '2025-01-02T03:04:05.250Z',
     seconds: 0.25,
+    outcome: 'evaluated',
+    counts: {
+      images: samples.length,
+      labelled: labelled.length,
+      unlabelled: samples.length - labelled.length,
+      noDigit: samples.filter((s) => s.noDigit).length,
+      skipped: 1
+    },
     samples,
+    noDigitFiles: samples.filter((s) => s.noDigit).map((s) => s.file),
     skipped: [{ file: 'notes.txt', reason: 'not a supported image' }],
     evaluation
   }

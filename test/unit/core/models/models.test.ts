@@ -1,8 +1,8 @@
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { selectBackend, tf } from '../../../src/core/backend'
-import { initWeights, layerSizes } from '../../../src/core/model/mlp'
+import { selectBackend, tf } from '../../../../src/core/backend'
+import { initWeights, layerSizes } from '../../../../src/core/model/mlp'
 import {
   ModelError,
   ModelStore,
@@ -10,9 +10,9 @@ import {
   loadModelFolder,
   saveHooks,
   writeModelFolder
-} from '../../../src/core/models'
-import { HyperparametersSchema } from '../../../src/shared/schemas/training'
-import { tempDir } from './helpers'
+} from '../../../../src/core/models'
+import { HyperparametersSchema } from '../../../../src/shared/schemas/training'
+import { tempDir } from '../../../support/engine'
 
 const hp = HyperparametersSchema.parse({})
 const metadata = (id: string, name = id) =>

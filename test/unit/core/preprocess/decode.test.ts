@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import sharp from 'sharp'
 import { afterAll, describe, expect, it } from 'vitest'
-import { decodeImageBuffer, decodeImageFile, ImageDecodeError } from '../../../src/core/preprocess'
-import { writeBmp } from './bmp-writer'
+import { decodeImageBuffer, decodeImageFile, ImageDecodeError } from '../../../../src/core/preprocess'
+import { writeBmp } from '../../../support/bmp-writer'
 
 const width = 7
 const height = 5

@@ -1,8 +1,8 @@
 import sharp from 'sharp'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { toMnistForm, toView28 } from '../../../src/core/preprocess'
-import type { GrayImage } from '../../../src/shared/schemas/images'
-import { readMnist, seededRandom } from './mnist-sample'
+import { toMnistForm, toView28 } from '../../../../src/core/preprocess'
+import type { GrayImage } from '../../../../src/core/preprocess/types'
+import { readMnist, seededRandom } from '../../../support/mnist-sample'
 
 const PAPER = 225
 const NOISE_SIGMA = 10

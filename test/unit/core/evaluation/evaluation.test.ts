@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { EvaluationSchema } from '../../../src/shared/schemas/evaluation'
-import { argmax10, evaluatePredictions, LOSS_EPSILON } from '../../../src/core/evaluation'
+import { EvaluationSchema } from '../../../../src/shared/schemas/evaluation'
+import { argmax10, evaluatePredictions, LOSS_EPSILON } from '../../../../src/core/evaluation'
 
 /** n×10 probabilities putting `confidence` on each predicted digit and the rest spread evenly. */
 function probabilitiesFor(predicted: number[], confidence = 0.91): Float32Array {

@@ -2,8 +2,8 @@ import { writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { describe, expect, it } from 'vitest'
-import { DataFileError, loadMnist, readIdx } from '../../../src/core/data'
-import { tempDir } from './helpers'
+import { DataFileError, loadMnist, readIdx } from '../../../../src/core/data'
+import { tempDir } from '../../../support/engine'
 
 function idxBytes(dims: number[], data: Uint8Array, type = 0x08): Uint8Array {
   const header = Buffer.alloc(4 + 4 * dims.length)

@@ -1,8 +1,8 @@
 /** Reads a few MNIST images straight from the IDX gz files (tests only; the engine has its own loader). */
 import { readFileSync } from 'node:fs'
+import path from 'node:path'
 import { gunzipSync } from 'node:zlib'
-
-export const MNIST_DIR = new URL('../../../../shared/data/mnist/', import.meta.url)
+import { MNIST_DIR } from './paths'
 
 export interface MnistSample {
   images: Uint8Array[]
@@ -10,8 +10,8 @@ export interface MnistSample {
 }
 
 export function readMnist(split: 'train' | 't10k', count: number): MnistSample {
-  const images = gunzipSync(readFileSync(new URL(`${split}-images-idx3-ubyte.gz`, MNIST_DIR)))
-  const labels = gunzipSync(readFileSync(new URL(`${split}-labels-idx1-ubyte.gz`, MNIST_DIR)))
+  const images = gunzipSync(readFileSync(path.join(MNIST_DIR, `${split}-images-idx3-ubyte.gz`)))
+  const labels = gunzipSync(readFileSync(path.join(MNIST_DIR, `${split}-labels-idx1-ubyte.gz`)))
   if (images.readUInt32BE(0) !== 2051 || labels.readUInt32BE(0) !== 2049)
     throw new Error('not MNIST IDX files')
   const n = Math.min(count, images.readUInt32BE(4))

@@ -1,11 +1,11 @@
 /** The real main-process services and router over a temporary data folder, as the app and web mode build them. */
-import type { ShellHost } from '../../../src/main/app/shell'
-import { EventHub } from '../../../src/main/ipc/events'
-import { createRouter, type Router } from '../../../src/main/ipc/router'
-import { createServices, type Services } from '../../../src/main/services'
-import { createForkTrainingHost } from '../../../src/main/training/fork-host'
-import type { CallName } from '../../../src/shared/contract'
-import { RESOURCES_DIR } from './support'
+import type { ShellHost } from '../../src/main/app/shell'
+import { EventHub } from '../../src/main/ipc/events'
+import { createRouter, type Router } from '../../src/main/ipc/router'
+import { createServices, type Services } from '../../src/main/services'
+import { createForkTrainingHost } from '../../src/main/training/fork-host'
+import type { CallName } from '../../src/shared/contract'
+import { RESOURCES_DIR } from './paths'
 
 export interface RunningServices {
   services: Services
