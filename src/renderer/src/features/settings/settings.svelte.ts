@@ -4,7 +4,7 @@
  */
 import { SettingsSchema, type AppInfo, type CallRequest, type Settings } from '../../../../shared/contract'
 import { applyLocale } from '../../i18n/index.svelte'
-import { invoke } from '../../lib/api'
+import { api, invoke } from '../../lib/api'
 
 export const app = $state<{
   info: AppInfo | null
@@ -44,6 +44,18 @@ export async function refreshInfo(): Promise<void> {
 
 let pendingSettings: Promise<unknown> = Promise.resolve()
 let settingsRevision = 0
+/** Changes sent and not yet answered: their replies apply the stored settings, so events wait for them. */
+let unanswered = 0
+let subscribed = false
+
+/** Main says so whenever it stored new settings (from this window, another one, or its own services). */
+export function subscribeSettings(): void {
+  if (subscribed) return
+  subscribed = true
+  api.on('settings.changed', (settings) => {
+    if (unanswered === 0) applySettings(settings)
+  })
+}
 
 /**
  * Applies a change at once, then remembers it; the main process answers with the settings it stored.
@@ -53,12 +65,14 @@ let settingsRevision = 0
 export function updateSettings(change: CallRequest<'settings.set'>): Promise<void> {
   applySettings({ ...app.settings, ...change })
   const revision = ++settingsRevision
+  unanswered++
   const saved = pendingSettings
     .catch(() => undefined)
     .then(() => invoke('settings.set', change))
     .then((stored) => {
       if (revision === settingsRevision) applySettings(stored)
     })
+    .finally(() => unanswered--)
   pendingSettings = saved
   return saved
 }

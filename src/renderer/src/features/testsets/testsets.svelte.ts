@@ -5,11 +5,11 @@
  */
 import type { CallResponse, ExportFormat } from '../../../../shared/contract'
 import type { ImportProgress, SampleResult } from '../../../../shared/schemas/import'
+import type { ImportJobState } from '../../../../shared/schemas/jobs'
 import { t } from '../../i18n/index.svelte'
 import { api, invoke } from '../../lib/api'
 import { downloadText, pickSaveFile } from '../../lib/dialogs'
-import { describeError, isCancelled, type Problem } from '../../ui/errors'
-import { imageUrlToGray } from '../draw/drawing'
+import { describeCallError, describeError, isCancelled, type Problem } from '../../ui/errors'
 import { app } from '../settings/settings.svelte'
 
 export type ImportResponse = CallResponse<'testset.import'>
@@ -41,6 +41,8 @@ export const testsets = $state<{
 })
 
 let started = false
+/** True while this window's own testset.import call is out (its reply, not a snapshot, ends it). */
+let ownImport = false
 
 export function initTestsets(): void {
   if (started) return
@@ -56,6 +58,7 @@ export async function runImport(): Promise<void> {
   const folder = testsets.folder.trim()
   if (!folder || testsets.importing) return
   testsets.importing = true
+  ownImport = true
   testsets.progress = null
   testsets.problem = null
   testsets.notice = null
@@ -69,8 +72,51 @@ export async function runImport(): Promise<void> {
     else testsets.problem = describeError(error)
   } finally {
     testsets.importing = false
+    ownImport = false
     testsets.progress = null
   }
+}
+
+/** How often a window that did not start the running import (it was reloaded) asks how it is going. */
+const FOLLOW_MS = 400
+let following: ReturnType<typeof setTimeout> | null = null
+
+/**
+ * Takes main's record of the running or last import (on load and reconnect): a running one is shown with its
+ * progress and can be cancelled here; a finished one shows its result, a failed or cancelled one says so.
+ */
+export function applyImportJob(
+  job: ImportJobState | null,
+  follow: () => Promise<ImportJobState | null>
+): void {
+  if (!job) return
+  if (job.state === 'running') {
+    testsets.importing = true
+    testsets.folder = job.folder
+    testsets.progress = job.progress
+    testsets.stale = testsets.result !== null
+    if (following === null) {
+      following = setTimeout(() => {
+        following = null
+        void follow()
+          .then((next) => applyImportJob(next, follow))
+          .catch(() => applyImportJob(job, follow))
+      }, FOLLOW_MS)
+    }
+    return
+  }
+  // An import this window started reports its own end.
+  if (ownImport) return
+  testsets.importing = false
+  testsets.progress = null
+  if (job.result && job.result.importId !== testsets.result?.importId) {
+    testsets.result = job.result
+    testsets.gallery = null
+  }
+  testsets.stale = job.state !== 'done' && testsets.result !== null
+  if (job.state === 'cancelled') {
+    testsets.notice = { tone: 'warn', text: t('testsets.cancelled', { folder: job.folder }) }
+  } else if (job.state === 'failed' && job.error) testsets.problem = describeCallError(job.error)
 }
 
 export async function cancelImport(): Promise<void> {
@@ -97,8 +143,10 @@ export async function sampleImage(importId: string, file: string): Promise<strin
   return (await invoke('testset.sampleImage', { importId, file })).dataUrl
 }
 
-export async function sampleView28(dataUrl: string): Promise<number[] | null> {
-  return (await invoke('predict.image', await imageUrlToGray(dataUrl))).view28
+/** A sample's 28×28 view (base64 bytes in the import result) as pixel values. */
+export function decodeView28(base64: string | null): number[] | null {
+  if (!base64) return null
+  return Array.from(atob(base64), (c) => c.charCodeAt(0))
 }
 
 const mimeTypes: Record<ExportFormat, string> = {

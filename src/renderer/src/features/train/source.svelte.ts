@@ -18,7 +18,7 @@ let started = false
 export function initSource(): void {
   if (started) return
   started = true
-  source.folder = app.settings.mnistFolder ?? ''
+  source.folder = app.settings.mnistFolder ?? app.info?.mnistDefault.folder ?? ''
   void checkFolder()
   api.on('mnist.progress', (progress) => {
     source.downloading = {

@@ -3,9 +3,11 @@
  * growing) while the user is on another view; on (re)connect the main process's snapshot of the run replaces
  * what the window had, so a reload shows the same run.
  */
+import type { TrainingJobState } from '../../../../shared/schemas/jobs'
 import type {
   BatchProgress,
   EpochSummary,
+  KeptModel,
   TrainingState,
   TrainingStatus
 } from '../../../../shared/schemas/training'
@@ -18,6 +20,8 @@ export const training = $state<{
   state: TrainingState
   message: string | null
   modelId: string | null
+  /** What the ended run kept (name, after which epoch), as main reported it. */
+  kept: KeptModel | null
   epochs: number
   batches: BatchProgress[]
   epochSummaries: EpochSummary[]
@@ -30,6 +34,7 @@ export const training = $state<{
   state: 'idle',
   message: null,
   modelId: null,
+  kept: null,
   epochs: 0,
   batches: [],
   epochSummaries: [],
@@ -63,17 +68,47 @@ export function resetRun(epochs: number, reportEvery: number): void {
   training.epochSummaries = []
   training.log = []
   training.modelId = null
+  training.kept = null
   training.message = null
   training.revision++
 }
 
-export function applyStatus(status: Pick<TrainingStatus, 'state' | 'message' | 'modelId'>): void {
+export function applyStatus(status: Omit<TrainingStatus, 'kind'>): void {
   const finished =
     training.state !== status.state && (status.state === 'done' || status.state === 'cancelled')
   training.state = status.state
   training.message = status.message ?? null
   if (status.modelId) training.modelId = status.modelId
+  if (status.kept) training.kept = status.kept
   if (finished) void refreshModels().catch(() => undefined)
+}
+
+/** Events that arrive while a snapshot is on its way; those newer than the snapshot are kept after it. */
+let buffered: { batches: BatchProgress[]; epochs: EpochSummary[] } | null = null
+
+export function beginSnapshot(): void {
+  buffered = { batches: [], epochs: [] }
+}
+
+/** Replaces what the window knew with main's record of the running or last run (on load and reconnect). */
+export function applyTrainingSnapshot(job: TrainingJobState | null): void {
+  const late = buffered
+  buffered = null
+  if (!job) return
+  const lastStep = job.batches.at(-1)?.step ?? -1
+  const lastEpoch = job.epochSummaries.at(-1)?.epoch ?? 0
+  training.epochs = job.epochs
+  training.batches = [...job.batches, ...(late?.batches.filter((b) => b.step > lastStep) ?? [])]
+  training.epochSummaries = [
+    ...job.epochSummaries,
+    ...(late?.epochs.filter((e) => e.epoch > lastEpoch) ?? [])
+  ]
+  training.log = [...job.log]
+  training.kept = job.kept
+  training.modelId = job.kept?.id ?? job.status.modelId ?? null
+  training.state = job.status.state
+  training.message = job.status.message ?? null
+  training.revision++
 }
 
 function pushLog(line: string): void {
@@ -89,16 +124,15 @@ export function subscribeTraining(): void {
   api.on('training.event', (event) => {
     if (event.kind === 'batch') {
       training.batches.push(event)
+      buffered?.batches.push(event)
       training.revision++
     } else if (event.kind === 'epoch') {
       training.epochSummaries.push(event)
+      buffered?.epochs.push(event)
       training.revision++
     } else applyStatus(event)
   })
   api.on('training.log', ({ line }) => pushLog(line))
-  void invoke('training.status', {})
-    .then(applyStatus)
-    .catch(() => undefined)
 }
 
 export async function startTraining(request: Parameters<typeof invoke<'training.start'>>[1]): Promise<void> {
@@ -112,13 +146,16 @@ export async function controlTraining(
   applyStatus(await invoke(call, {}))
 }
 
-/** What a finished run left behind: the model it kept (if any) and after which epoch. */
-export function runOutcome(): { modelId: string | null; epoch: number; epochs: number } | null {
+/** What an ended run left behind: the model it kept (if any), under its name, after which epoch of how many. */
+export function runOutcome(): KeptModel | 'nothing' | null {
   if (training.state !== 'done' && training.state !== 'cancelled') return null
+  if (training.kept) return training.kept
+  if (!training.modelId) return 'nothing'
   return {
-    modelId: training.modelId,
-    epoch: training.epochSummaries.at(-1)?.epoch ?? 0,
-    epochs: training.epochs
+    id: training.modelId,
+    name: training.modelId,
+    epochsCompleted: training.epochSummaries.at(-1)?.epoch ?? 0,
+    epochsPlanned: training.epochs
   }
 }
 
