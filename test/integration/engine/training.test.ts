@@ -10,8 +10,9 @@ import {
   type EpochSummary
 } from '../../../src/shared/schemas/training'
 import { MNIST_DIR } from '../../support/engine'
+import { hasMnist } from '../../support/paths'
 
-describe('training on an MNIST subset', () => {
+describe.skipIf(!hasMnist())('training on an MNIST subset', () => {
   it('reaches ≥ 85% on 1,000 test images after short training on 5,000, reporting in order', async () => {
     await selectBackend('auto')
     const data = await loadMnist(MNIST_DIR, { trainLimit: 5000, testLimit: 1000 })

@@ -1,9 +1,10 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { evaluatePredictions } from '../../../../src/core/evaluation'
-import { exportResult, ExportError, percent } from '../../../../src/core/export'
+import { exportResult, ExportError, importJsonDocument, percent } from '../../../../src/core/export'
 import {
   ImportResultSchema,
+  SampleResultSchema,
   type ImportResult,
   type SampleResult
 } from '../../../../src/shared/schemas/import'
@@ -117,10 +118,18 @@ describe('exportResult', () => {
     expectGolden('per-digit.md', content)
   })
 
-  it('writes the whole result as JSON that parses back to the same result', () => {
-    const { fileName, content } = exportResult(result, 'json')
+  it('writes the whole result as the JSON document of `import --json` (top-level accuracy, every sample)', () => {
+    const { fileName, content } = exportResult(result, 'json', { model: '/models/x', backend: 'cpu' })
     expect(fileName).toBe('My-Scans-result.json')
-    expect(ImportResultSchema.parse(JSON.parse(content))).toEqual(result)
+    const doc = JSON.parse(content)
+    expect(doc).toEqual(
+      JSON.parse(JSON.stringify(importJsonDocument(result, { model: '/models/x', backend: 'cpu' })))
+    )
+    expect(doc.accuracy).toBe(result.evaluation?.accuracy)
+    expect(doc.modelName).toBe(result.modelName)
+    expect(doc.perSample).toHaveLength(result.samples.length)
+    for (const sample of doc.perSample) SampleResultSchema.omit({ view28: true }).strict().parse(sample)
+    expect(ImportResultSchema.shape.counts.parse(doc.counts)).toEqual(result.counts)
   })
 
   it('refuses tables when nothing is labelled, but still exports samples', () => {

@@ -97,6 +97,27 @@ describe('decodeImageBuffer', () => {
     rle.writeUInt32LE(1, 30)
     await expectDecodeError(decodeImageBuffer(rle, 'rle.bmp'), 'unsupported-format', /compressed BMP/)
   })
+
+  it('says what is wrong with a damaged file in plain words, never in libvips jargon', async () => {
+    const jpeg = await sharp({ create: { width: 40, height: 40, channels: 3, background: '#f00' } })
+      .jpeg()
+      .toBuffer()
+    const png = await sharp(Buffer.from(grey), { raw: { width, height, channels: 1 } })
+      .png()
+      .toBuffer()
+    const flipped = Buffer.from(png)
+    flipped.fill(7, 40, 60)
+    const jargon = /vips|failOn|Warning treated|pngload|buffer|header/i
+    for (const [bytes, name] of [
+      [jpeg.subarray(0, jpeg.length >> 1), 'cut.jpg'],
+      [png.subarray(0, png.length >> 1), 'cut.png'],
+      [flipped, 'flipped.png']
+    ] as const) {
+      const error = await expectDecodeError(decodeImageBuffer(bytes, name), 'corrupt', /damaged/)
+      expect(error.reason).not.toMatch(jargon)
+      expect(error.message).toContain(name)
+    }
+  })
 })
 
 describe('decodeImageFile', () => {
