@@ -1,27 +1,20 @@
 /**
- * State shared by every view: app info, settings, the model list and the theme. Views read it; only the functions
- * here change it, so the status bar and the views always agree.
+ * App info, the settings and the theme, shared by every view. Main owns the settings: this store applies what
+ * main stored (on load, on every reply and on `settings.changed`), and only the functions here change it.
  */
-import { SettingsSchema, type AppInfo, type CallRequest, type Settings } from '../../../shared/contract'
-import type { ModelSummary } from '../../../shared/schemas/models'
-import { applyLocale } from '../i18n/index.svelte'
-import { invoke } from './api'
+import { SettingsSchema, type AppInfo, type CallRequest, type Settings } from '../../../../shared/contract'
+import { applyLocale } from '../../i18n/index.svelte'
+import { api, invoke } from '../../lib/api'
 
 export const app = $state<{
   info: AppInfo | null
   settings: Settings
-  models: ModelSummary[]
   dark: boolean
 }>({
   info: null,
   settings: SettingsSchema.parse({}),
-  models: [],
   dark: false
 })
-
-export function activeModel(): ModelSummary | null {
-  return app.models.find((model) => model.active) ?? null
-}
 
 const darkQuery = window.matchMedia('(prefers-color-scheme: dark)')
 
@@ -32,23 +25,37 @@ function applyTheme(): void {
 }
 darkQuery.addEventListener('change', applyTheme)
 
-function applySettings(settings: Settings): void {
+export function applySettings(settings: Settings): void {
   app.settings = settings
   applyLocale(settings.locale)
   applyTheme()
 }
 
 /** Loads what the shell needs; throws (as ApiError) when the main process is unreachable. */
-export async function loadApp(): Promise<void> {
+export async function loadSettings(): Promise<void> {
   const [info, settings] = await Promise.all([invoke('app.info', {}), invoke('settings.get', {})])
   app.info = info
   applySettings(settings)
-  // A missing model list is not fatal: the Models view shows the problem and can retry.
-  app.models = await invoke('models.list', {}).catch(() => [])
+}
+
+export async function refreshInfo(): Promise<void> {
+  app.info = await invoke('app.info', {})
 }
 
 let pendingSettings: Promise<unknown> = Promise.resolve()
 let settingsRevision = 0
+/** Changes sent and not yet answered: their replies apply the stored settings, so events wait for them. */
+let unanswered = 0
+let subscribed = false
+
+/** Main says so whenever it stored new settings (from this window, another one, or its own services). */
+export function subscribeSettings(): void {
+  if (subscribed) return
+  subscribed = true
+  api.on('settings.changed', (settings) => {
+    if (unanswered === 0) applySettings(settings)
+  })
+}
 
 /**
  * Applies a change at once, then remembers it; the main process answers with the settings it stored.
@@ -58,22 +65,16 @@ let settingsRevision = 0
 export function updateSettings(change: CallRequest<'settings.set'>): Promise<void> {
   applySettings({ ...app.settings, ...change })
   const revision = ++settingsRevision
+  unanswered++
   const saved = pendingSettings
     .catch(() => undefined)
     .then(() => invoke('settings.set', change))
     .then((stored) => {
       if (revision === settingsRevision) applySettings(stored)
     })
+    .finally(() => unanswered--)
   pendingSettings = saved
   return saved
-}
-
-export async function refreshModels(): Promise<void> {
-  app.models = await invoke('models.list', {})
-}
-
-export function setModels(models: ModelSummary[]): void {
-  app.models = models
 }
 
 // Before settings arrive: follow the OS.

@@ -74,29 +74,3 @@ export function bytesToBase64(bytes: Uint8Array): string {
   }
   return btoa(binary)
 }
-
-/** Decodes an image (a data: URL) to 8-bit grayscale, at most `maxSide` pixels a side. */
-export async function imageUrlToGray(
-  url: string,
-  maxSide = 200
-): Promise<{ width: number; height: number; pixels: string }> {
-  const image = new Image()
-  image.src = url
-  await image.decode()
-  const scale = Math.min(1, maxSide / Math.max(image.naturalWidth, image.naturalHeight))
-  const width = Math.max(1, Math.round(image.naturalWidth * scale))
-  const height = Math.max(1, Math.round(image.naturalHeight * scale))
-  const canvas = Object.assign(document.createElement('canvas'), { width, height })
-  const context = canvas.getContext('2d', { willReadFrequently: true })
-  if (!context) throw new Error('Canvas 2D is not available')
-  // Transparent pixels count as paper, not ink.
-  context.fillStyle = '#fff'
-  context.fillRect(0, 0, width, height)
-  context.drawImage(image, 0, 0, width, height)
-  const rgba = context.getImageData(0, 0, width, height).data
-  const gray = new Uint8Array(width * height)
-  for (let i = 0; i < gray.length; i++) {
-    gray[i] = Math.round(0.299 * rgba[i * 4] + 0.587 * rgba[i * 4 + 1] + 0.114 * rgba[i * 4 + 2])
-  }
-  return { width, height, pixels: bytesToBase64(gray) }
-}
