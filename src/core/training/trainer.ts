@@ -25,6 +25,7 @@ import { FlatParameters } from './flat-params'
 import { WeightAverage } from './weight-average'
 import { dense, matMul, sigmoidBackward, softmaxCrossEntropy } from '../backend/native-ops'
 import { copyImages, fillLabels, toBackendSet, type BackendSet } from './tensors'
+import { openTrainingStep, type GraphStep, type StepChoice, type StepPreference } from './graph'
 
 export interface TrainingControl {
   /** True once the run should stop at the next batch boundary. */
@@ -50,6 +51,10 @@ export interface TrainOptions {
   initialWeights?: MlpWeights
   /** Let other work (IPC messages) run every this many batches. */
   yieldEvery?: number
+  /** The graph step (many batches per native call, tfjs-node only) or the lean step; default auto. */
+  step?: StepPreference
+  /** Told which step runs, before the first batch. */
+  onStep?: (choice: StepChoice) => void
 }
 
 export interface TrainResult {
@@ -58,6 +63,7 @@ export interface TrainResult {
   cancelled: boolean
   lastEpoch: EpochSummary | null
   seconds: number
+  step: StepChoice
 }
 
 const now = () => performance.now() / 1000
@@ -163,15 +169,30 @@ export function learningRateAt(
   )
 }
 
+/** The graph step's block at this batch: full batches up to the next report point; a last short batch alone. */
+function graphBlock(graph: GraphStep, batch: number, fullBatches: number, reportEvery: number): number {
+  if (batch >= fullBatches) return 1
+  return graph.blockLength(Math.min(fullBatches - batch, reportEvery - (batch % reportEvery)))
+}
+
 export async function train(options: TrainOptions): Promise<TrainResult> {
   const hp = options.hyperparameters
   const started = now()
   const random = new Random(hp.seed)
   const weights0 = options.initialWeights ?? initWeights(layerSizes(hp.hiddenUnits), hp.seed)
-  const params = new FlatParameters(weights0, { learningRate: hp.learningRate })
+  // The step-selection point: the graph step where it loads (blocks of batches, one native call each),
+  // else the lean step below.
+  const { graph, choice } = await openTrainingStep(options.step ?? 'auto', {
+    weights: weights0,
+    dropout: hp.dropout,
+    learningRate: hp.learningRate
+  })
+  options.onStep?.(choice)
+  const lean = graph ? null : new FlatParameters(weights0, { learningRate: hp.learningRate })
+  const params = graph ?? (lean as FlatParameters)
   const augment = createAugmenter(hp.augmentation, random)
   const averaging = hp.averageLastEpochs > 0 ? new WeightAverage() : null
-  const jsBatches = augment !== null || process.env.DIGIT_STUDIO_BATCHES !== 'backend'
+  const jsBatches = graph !== null || augment !== null || process.env.DIGIT_STUDIO_BATCHES !== 'backend'
   const trainCount = options.train.count
   const trainSet = jsBatches ? null : toBackendSet(options.train)
   const testSet = toBackendSet(options.test)
@@ -199,10 +220,15 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       let seen = 0
       for (let batch = 0; batch < batchesPerEpoch; batch++) {
         const start = batch * batchSize
-        const size = Math.min(batchSize, trainCount - start)
-        const dropoutSeed = hp.dropout > 0 ? random.int(2 ** 31) : null
+        const block = graph ? graphBlock(graph, batch, Math.floor(trainCount / batchSize), hp.reportEvery) : 0
+        const size = Math.min((block || 1) * batchSize, trainCount - start)
+        const dropoutSeed = hp.dropout > 0 && !block ? random.int(2 ** 31) : null
         const indices = order.subarray(start, start + size)
         const next = tf.tidy(() => {
+          if (graph) {
+            const blockSet = { ...options.train, indices, batches: block, batchSize: size / block }
+            return tf.add(totals, graph.run({ ...blockSet, random, augment })) as tf.Tensor1D
+          }
           let x: tf.Tensor2D
           let oneHot: tf.Tensor2D
           let labels: tf.Tensor1D
@@ -229,13 +255,14 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
             hp.dropout,
             dropoutSeed
           )
-          params.applyAdam(grads)
+          ;(lean as FlatParameters).applyAdam(grads)
           return tf.add(totals, stats) as tf.Tensor1D
         })
         totals.dispose()
         totals = next
-        step++
+        step += block || 1
         seen += size
+        batch += (block || 1) - 1
         if ((batch + 1) % hp.reportEvery === 0 || batch + 1 === batchesPerEpoch) {
           const [loss, correct] = totals.dataSync()
           const samples = seen - window.samples
@@ -255,7 +282,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
           })
           window = { at: t, batch: batch + 1, loss, correct, samples: seen }
         }
-        if ((batch + 1) % yieldEvery === 0) {
+        if ((batch + 1) % yieldEvery === 0 || block > 1) {
           await nextTick()
           await options.control?.waitWhilePaused()
           if (options.control?.cancelled()) {
@@ -305,6 +332,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     epochsCompleted,
     cancelled,
     lastEpoch,
-    seconds: now() - started
+    seconds: now() - started,
+    step: choice
   }
 }
