@@ -26,6 +26,7 @@ import { WeightAverage } from './weight-average'
 import { dense, matMul, sigmoidBackward, softmaxCrossEntropy } from '../backend/native-ops'
 import { copyImages, fillLabels, toBackendSet, type BackendSet } from './tensors'
 import { openTrainingStep, type GraphStep, type StepChoice, type StepPreference } from './graph'
+import { StepTimes, type EpochTimes } from './graph/timing'
 
 export interface TrainingControl {
   /** True once the run should stop at the next batch boundary. */
@@ -37,6 +38,8 @@ export interface TrainingControl {
 export interface EpochResult {
   summary: EpochSummary
   weights: MlpWeights
+  /** Where the epoch's training time went (for the benchmark). */
+  times: EpochTimes
 }
 
 export interface TrainOptions {
@@ -203,6 +206,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   const batchOneHot = new Float32Array(jsBatches ? batchSize * CLASSES : 0)
   const batchLabels = new Int32Array(jsBatches ? batchSize : 0)
   const yieldEvery = options.yieldEvery ?? Math.min(10, hp.reportEvery)
+  const times = new StepTimes()
   let step = 0
   let lastEpoch: EpochSummary | null = null
   let epochsCompleted = 0
@@ -224,10 +228,11 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         const size = Math.min((block || 1) * batchSize, trainCount - start)
         const dropoutSeed = hp.dropout > 0 && !block ? random.int(2 ** 31) : null
         const indices = order.subarray(start, start + size)
+        times.startStep()
         const next = tf.tidy(() => {
           if (graph) {
             const blockSet = { ...options.train, indices, batches: block, batchSize: size / block }
-            return tf.add(totals, graph.run({ ...blockSet, random, augment })) as tf.Tensor1D
+            return tf.add(totals, graph.run({ ...blockSet, random, augment, times })) as tf.Tensor1D
           }
           let x: tf.Tensor2D
           let oneHot: tf.Tensor2D
@@ -235,12 +240,14 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
           if (jsBatches) {
             // Batches built in JavaScript from the bytes: one upload each, and the 188 MB float copy of
             // the training set never exists (peak memory stays well under 1 GiB).
+            times.startData()
             if (augment) augment(options.train.images, indices, batchX)
             else copyImages(options.train.images, indices, batchX)
             fillLabels(options.train.labels, indices, batchOneHot, batchLabels)
             x = tf.tensor2d(batchX.subarray(0, size * PIXELS), [size, PIXELS])
             oneHot = tf.tensor2d(batchOneHot.subarray(0, size * CLASSES), [size, CLASSES])
             labels = tf.tensor1d(batchLabels.subarray(0, size), 'int32')
+            times.endData()
           } else {
             const idx = (perm as tf.Tensor1D).slice(start, size)
             x = tf.gather((trainSet as BackendSet).images, idx) as tf.Tensor2D
@@ -258,6 +265,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
           ;(lean as FlatParameters).applyAdam(grads)
           return tf.add(totals, stats) as tf.Tensor1D
         })
+        times.endStep()
         totals.dispose()
         totals = next
         step += block || 1
@@ -297,6 +305,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         break
       }
       const [lossSum, correctSum] = totals.dataSync()
+      const epochTimes = times.take()
       totals.dispose()
       // Within the averaging window the model is the mean of the epoch-end weights so far.
       const averaged =
@@ -318,7 +327,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         etaSeconds: (elapsed / epoch) * (hp.epochs - epoch)
       }
       lastGood = averaged ?? params.weights()
-      await options.onEpoch?.({ summary: lastEpoch, weights: lastGood })
+      await options.onEpoch?.({ summary: lastEpoch, weights: lastGood, times: epochTimes })
       await nextTick()
       if (options.control?.cancelled()) cancelled = epoch < hp.epochs
     }

@@ -18,6 +18,7 @@ import { CLASSES, sizesOf, type MlpWeights, type TensorLayer } from '../../model
 import type { Random } from '../../model/random'
 import type { Augmenter } from '../augment'
 import { copyImages, fillLabels } from '../tensors'
+import type { StepTimes } from './timing'
 import { BETA1, BETA2, SCALARS, buildMlpGraph } from './mlp-graph'
 
 /** Batches per native call, largest first (a block never crosses a report point or the epoch's end). */
@@ -48,6 +49,7 @@ export interface Block {
   batchSize: number
   random: Random
   augment: Augmenter | null
+  times?: StepTimes
 }
 
 export class GraphStep {
@@ -143,6 +145,7 @@ export class GraphStep {
     const hidden = this.sizes.slice(1, -1)
     const masks = this.dropout > 0 ? hidden.map((h) => new Float32Array(K * B * h)) : []
     const scalars = new Float32Array(K * SCALARS)
+    block.times?.startData()
     for (let k = 0; k < K; k++) {
       // The lean step's order of random draws: the dropout seed, then the batch's augmentation.
       const seed = this.dropout > 0 ? block.random.int(2 ** 31) : 0
@@ -168,16 +171,19 @@ export class GraphStep {
         k * SCALARS
       )
     }
-    return tf.tidy(() => {
-      const feeds: Record<string, tf.Tensor> = {
-        x: tf.tensor3d(this.x.subarray(0, K * B * PIXELS), [K, B, PIXELS]),
-        y: tf.tensor3d(this.y.subarray(0, K * B * CLASSES), [K, B, CLASSES]),
-        labels: tf.tensor2d(this.ints.subarray(0, K * B), [K, B], 'int32'),
-        scalars: tf.tensor2d(scalars, [K, SCALARS])
-      }
-      masks.forEach((mask, i) => (feeds[`mask${i}`] = tf.tensor3d(mask, [K, B, hidden[i]])))
-      return this.models.train.get(K)?.predict(feeds).stats as tf.Tensor1D
-    })
+    const feeds: Record<string, tf.Tensor> = {
+      x: tf.tensor3d(this.x.subarray(0, K * B * PIXELS), [K, B, PIXELS]),
+      y: tf.tensor3d(this.y.subarray(0, K * B * CLASSES), [K, B, CLASSES]),
+      labels: tf.tensor2d(this.ints.subarray(0, K * B), [K, B], 'int32'),
+      scalars: tf.tensor2d(scalars, [K, SCALARS])
+    }
+    masks.forEach((mask, i) => (feeds[`mask${i}`] = tf.tensor3d(mask, [K, B, hidden[i]])))
+    block.times?.endData()
+    try {
+      return model.predict(feeds).stats as tf.Tensor1D
+    } finally {
+      tf.dispose(Object.values(feeds))
+    }
   }
 
   /** The weights as backend tensors (call inside tf.tidy). */
