@@ -23,6 +23,11 @@ export interface DigitSegment {
   parts: number[]
   from: number
   to: number
+  /**
+   * When the digit is one part far wider than its line's digits are tall: the touching digits it may be, cut
+   * where the ink says. Whether it is one wide digit or these is left to recognition (read.ts).
+   */
+  pieces?: DigitSegment[]
 }
 
 export interface LabelImage {
@@ -57,10 +62,17 @@ export function groupParts(
   options: GroupOptions = {}
 ): DigitSegment[][] {
   const o = { ...DEFAULTS, ...options }
+  const widths = new Map(parts.map((p) => [p.id, p.box.width]))
   return groupLines(parts, o.lineOverlap).map((line) => {
-    const digits = groupDigits(line, o.digitOverlap)
-    const lineHeight = median(digits.map((d) => d.box.height))
-    return digits.flatMap((digit) => splitTouching(digit, ink, lineHeight, o))
+    const overlapping = groupDigits(line, o.digitOverlap)
+    const lineHeight = median(overlapping.map((d) => d.box.height))
+    // Only a single wide part is touching digits: parts merged because they overlap or nearly touch are not.
+    return mergeFragments(overlapping, lineHeight).map((digit) => {
+      if (Math.max(...digit.parts.map((id) => widths.get(id) ?? 0)) <= o.touchingAspect * lineHeight)
+        return digit
+      const pieces = splitTouching(digit, ink, lineHeight, o)
+      return pieces.length > 1 ? { ...digit, pieces } : digit
+    })
   })
 }
 
@@ -120,6 +132,36 @@ function groupDigits(line: Part[], minOverlap: number): DigitSegment[] {
   return digits.sort((a, b) => a.box.x - b.box.x)
 }
 
+/** Gap, as a share of the line's digit height, up to which a short piece and its neighbour are one digit. */
+const FRAGMENT_GAP = 0.12
+/** A piece shorter than this share of the line's digit height may be a fragment of its neighbour. */
+const FRAGMENT_HEIGHT = 0.8
+/** Merged, they must not be wider than this share of the line's digit height. */
+const FRAGMENT_WIDTH = 1.35
+
+/**
+ * Digits whose ink broke into side-by-side pieces (a 6 as "(" and "o", a 9 as "o" and "|"): two neighbours
+ * that nearly touch, one of them clearly shorter than the line's digits, together no wider than a digit.
+ */
+function mergeFragments(digits: DigitSegment[], lineHeight: number): DigitSegment[] {
+  const out: DigitSegment[] = []
+  for (const digit of digits) {
+    const previous = out[out.length - 1]
+    if (
+      previous &&
+      digit.box.x - right(previous.box) <= FRAGMENT_GAP * lineHeight &&
+      Math.min(previous.box.height, digit.box.height) < FRAGMENT_HEIGHT * lineHeight &&
+      Math.max(right(previous.box), right(digit.box)) - previous.box.x <= FRAGMENT_WIDTH * lineHeight
+    ) {
+      previous.box = unionBox(previous.box, digit.box)
+      previous.parts.push(...digit.parts)
+      previous.from = previous.box.x
+      previous.to = right(previous.box)
+    } else out.push(digit)
+  }
+  return out
+}
+
 /** Cuts a digit that is too wide for its line into touching digits at the valleys of its ink's projection. */
 function splitTouching(
   digit: DigitSegment,
@@ -128,7 +170,6 @@ function splitTouching(
   o: Required<GroupOptions>
 ): DigitSegment[] {
   const height = Math.max(lineHeight, digit.box.height)
-  if (digit.box.width <= o.touchingAspect * height) return [digit]
   const count = Math.max(2, Math.round(digit.box.width / (o.digitAspect * height)))
   const own = new Set(digit.parts)
   const { x, width } = digit.box

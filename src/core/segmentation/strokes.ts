@@ -5,8 +5,8 @@
  */
 import type { GrayImage } from '../../shared/schemas/images'
 import type { Box } from './box'
-import { digitImage, groupParts, type DigitSegment, type LabelImage, type Part } from './group'
-import type { DigitCrop } from './read'
+import { groupParts, type LabelImage, type Part } from './group'
+import { toCrop, type DigitCrop } from './read'
 
 export interface PadPoint {
   x: number
@@ -34,15 +34,13 @@ export function segmentPad({ strokes, ink, darkInk = false }: PadInk): DigitCrop
   const image: LabelImage = { width: ink.width, height: ink.height, labels }
   const lines = groupParts(parts, image)
   const count = lines.reduce((n, line) => n + line.length, 0)
-  if (count <= 1) {
-    const box = lines[0]?.[0]?.box ?? { x: 0, y: 0, width: ink.width, height: ink.height }
-    return count === 0 ? [] : [[{ box, image: ink }]]
+  if (count === 0) return []
+  if (count === 1) {
+    const [digit] = lines[0]
+    const pieces = digit.pieces?.map((piece) => toCrop(piece, image, level))
+    return [[{ box: digit.box, image: ink, ...(pieces ? { pieces } : {}) }]]
   }
-  return lines.map((line) => line.map((digit: DigitSegment) => crop(digit, image, level)))
-}
-
-function crop(digit: DigitSegment, image: LabelImage, level: Uint8Array): DigitCrop {
-  return { box: digit.box, image: digitImage(digit, image, level), formOptions: { darkInk: false } }
+  return lines.map((line) => line.map((digit) => toCrop(digit, image, level)))
 }
 
 /** Pen width in pixels: solid ink area over the strokes' length (a stroke of width w and length L covers wL). */

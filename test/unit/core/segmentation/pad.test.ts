@@ -60,12 +60,40 @@ describe('numbers on the pad', () => {
     // "00" in a single stroke: two ovals touching side to side, the pen going from one to the other there.
     const left = ellipse(130, 110, 26, 45, 0.25)
     const right = ellipse(182, 110, 26, 45, 0.75)
-    const [line] = segmentPad(pad([[...left, ...right]]))
-    expect(line).toHaveLength(2)
     const meet = 156 // where the ovals touch
-    expect(line[0].box.x + line[0].box.width).toBeGreaterThan(meet - 12)
-    expect(line[0].box.x + line[0].box.width).toBeLessThan(meet + 12)
-    expect(line[1].box.x).toBeGreaterThan(meet - 12)
+    const [line] = segmentPad(pad([[...left, ...right]]))
+    expect(line).toHaveLength(1)
+    const pieces = line[0].pieces ?? []
+    expect(pieces).toHaveLength(2)
+    expect(pieces[0].box.x + pieces[0].box.width).toBeGreaterThan(meet - 12)
+    expect(pieces[0].box.x + pieces[0].box.width).toBeLessThan(meet + 12)
+    expect(pieces[1].box.x).toBeGreaterThan(meet - 12)
+  })
+
+  it('reads touching digits as their pieces when those are recognised more surely than the whole', async () => {
+    const left = ellipse(130, 110, 26, 45, 0.25)
+    const right = ellipse(182, 110, 26, 45, 0.75)
+    const input = pad([[...left, ...right]])
+    // A classifier sure of narrow images (the pieces) and unsure of wide ones (the whole).
+    const classifier = {
+      async predict(pixels: Float32Array, count: number) {
+        const out = new Float32Array(count * 10)
+        for (let i = 0; i < count; i++) {
+          let columns = 0
+          for (let x = 0; x < 28; x++) {
+            let ink = 0
+            for (let y = 0; y < 28; y++) ink += pixels[i * 784 + y * 28 + x]
+            if (ink > 0.5) columns++
+          }
+          out.fill(columns < 16 ? 0.01 : 0.1, i * 10, i * 10 + 10)
+          out[i * 10] = columns < 16 ? 0.91 : 0.1
+        }
+        return out
+      }
+    }
+    const [line] = await readPad(input, classifier)
+    expect(line.text).toBe('00')
+    expect(line.digits[0].box.x).toBeLessThan(line.digits[1].box.x)
   })
 
   it('reads every digit in one classifier call, in reading order', async () => {
