@@ -5,7 +5,7 @@
 import type { Darkness } from './binarise'
 
 const MAX_SKEW = 6
-const SAMPLES = 60_000
+const SAMPLES = 25_000
 
 /** The page's skew in degrees (positive: lines go down to the right, as after a clockwise turn). */
 export function estimateSkew(mask: Uint8Array, width: number, height: number): number {
@@ -13,14 +13,15 @@ export function estimateSkew(mask: Uint8Array, width: number, height: number): n
   for (let p = 0; p < mask.length; p++) count += mask[p]
   if (count < 50) return 0
   const stride = Math.max(1, Math.floor(count / SAMPLES))
-  const xs: number[] = []
-  const ys: number[] = []
+  const xs = new Float64Array(Math.ceil(count / stride))
+  const ys = new Float64Array(xs.length)
   let seen = 0
+  let n = 0
   for (let p = 0; p < mask.length; p++) {
     if (!mask[p]) continue
     if (seen++ % stride === 0) {
-      xs.push((p % width) - width / 2)
-      ys.push(Math.floor(p / width))
+      xs[n] = (p % width) - width / 2
+      ys[n++] = Math.floor(p / width)
     }
   }
   const bins = new Float64Array(height + width + 2)
@@ -28,7 +29,7 @@ export function estimateSkew(mask: Uint8Array, width: number, height: number): n
     const t = Math.tan((degrees * Math.PI) / 180)
     bins.fill(0)
     const offset = width / 2 + 1
-    for (let i = 0; i < xs.length; i++) bins[Math.round(ys[i] - xs[i] * t + offset * Math.abs(t))]++
+    for (let i = 0; i < n; i++) bins[Math.round(ys[i] - xs[i] * t + offset * Math.abs(t))]++
     let sum = 0
     for (let b = 0; b < bins.length; b++) sum += bins[b] * bins[b]
     return sum

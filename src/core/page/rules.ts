@@ -103,39 +103,34 @@ function removeRuns(
   const { x: x0, y: y0, width: rw, height: rh } = region
   // Per pixel of the region: 1 = part of a horizontal line, 2 = of a vertical one, 3 = both; 4 = put back.
   const marks = new Uint8Array(rw * rh)
-  const on = (x: number, y: number) =>
-    mask[(y0 + y) * width + x0 + x] === 1 && accept((y0 + y) * width + x0 + x)
-  const scan = (
-    outer: number,
-    inner: number,
-    at: (o: number, i: number) => [number, number],
-    length: number,
-    bit: number
-  ) => {
-    for (let o = 0; o < outer; o++) {
+  const on = new Uint8Array(rw * rh)
+  for (let y = 0; y < rh; y++) {
+    for (let x = 0; x < rw; x++) {
+      const p = (y0 + y) * width + x0 + x
+      on[y * rw + x] = mask[p] === 1 && accept(p) ? 1 : 0
+    }
+  }
+  // Runs along rows (step 1) or columns (step rw), bridging gaps of up to GAP pixels.
+  const scan = (lines: number, along: number, lineStep: number, step: number, length: number, bit: number) => {
+    for (let l = 0; l < lines; l++) {
+      const base = l * lineStep
       let start = -1
       let last = -1
-      const close = () => {
-        if (start < 0 || last - start + 1 < length) return
-        for (let i = start; i <= last; i++) {
-          const [x, y] = at(o, i)
-          if (on(x, y)) marks[y * rw + x] |= bit
-        }
-      }
-      for (let i = 0; i < inner; i++) {
-        const [x, y] = at(o, i)
-        if (!on(x, y)) continue
-        if (start < 0 || i - last > GAP + 1) {
-          close()
+      for (let i = 0; i <= along; i++) {
+        const ink = i < along && on[base + i * step] === 1
+        if (i < along && !ink) continue
+        if (i === along || start < 0 || i - last > GAP + 1) {
+          if (start >= 0 && last - start + 1 >= length) {
+            for (let k = start; k <= last; k++) if (on[base + k * step]) marks[base + k * step] |= bit
+          }
           start = i
         }
         last = i
       }
-      close()
     }
   }
-  scan(rh, rw, (y, x) => [x, y], horizontal, 1)
-  scan(rw, rh, (x, y) => [x, y], vertical, 2)
+  scan(rh, rw, rw, 1, horizontal, 1)
+  scan(rw, rh, 1, rw, vertical, 2)
   // The soft edges of a printed line are ink too, if faint: a pixel beside a line's pixel across the line joins
   // it, so no thin sliver of the line is left over.
   for (let y = 0; y < rh; y++) {
@@ -143,10 +138,10 @@ function removeRuns(
       const m = marks[y * rw + x]
       if (m & 1)
         for (const dy of [-1, 1])
-          if (y + dy >= 0 && y + dy < rh && on(x, y + dy)) marks[(y + dy) * rw + x] |= 8
+          if (y + dy >= 0 && y + dy < rh && on[(y + dy) * rw + x]) marks[(y + dy) * rw + x] |= 8
       if (m & 2)
         for (const dx of [-1, 1])
-          if (x + dx >= 0 && x + dx < rw && on(x + dx, y)) marks[y * rw + x + dx] |= 16
+          if (x + dx >= 0 && x + dx < rw && on[y * rw + x + dx]) marks[y * rw + x + dx] |= 16
     }
   }
   for (let p = 0; p < marks.length; p++) marks[p] |= ((marks[p] >> 3) & 1) | ((marks[p] >> 3) & 2)

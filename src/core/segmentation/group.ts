@@ -51,7 +51,7 @@ export interface GroupOptions {
 const DEFAULTS: Required<GroupOptions> = {
   lineOverlap: 0.4,
   digitOverlap: 0.4,
-  touchingAspect: 1.1,
+  touchingAspect: 1.25,
   digitAspect: 0.72
 }
 

@@ -31,12 +31,15 @@ export function toCrop(
   }
 }
 
+/** How much surer the pieces must be than the whole: one wide digit is likelier than touching ones. */
+const SPLIT_MARGIN = 0.05
+
 const NO_PROBABILITIES = Array<number>(10).fill(0)
 
 /**
  * Recognises every digit of every line with one classifier call; lines keep their order. A crop that may be
  * touching digits is read both ways, and read as its pieces when they are recognised more surely than the
- * whole (the geometric mean of the pieces' confidences beats the whole's).
+ * whole (the geometric mean of the pieces' confidences beats the whole's by SPLIT_MARGIN).
  */
 export async function readCrops(
   lines: readonly DigitCrop[][],
@@ -67,7 +70,7 @@ export async function readCrops(
       const mean = Math.exp(
         pieces.reduce((sum, d) => sum + Math.log(Math.max(1e-9, d.confidence)), 0) / pieces.length
       )
-      return mean > whole.confidence ? pieces : [whole]
+      return mean > whole.confidence + SPLIT_MARGIN ? pieces : [whole]
     })
     return { text: lineText(digits), digits }
   })
