@@ -185,15 +185,16 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   const weights0 = options.initialWeights ?? initWeights(layerSizes(hp.hiddenUnits), hp.seed)
   // The step-selection point: the graph step where it loads (blocks of batches, one native call each),
   // else the lean step below.
+  const augment = createAugmenter(hp.augmentation, random)
   const { graph, choice } = await openTrainingStep(options.step ?? 'auto', {
     weights: weights0,
     dropout: hp.dropout,
-    learningRate: hp.learningRate
+    learningRate: hp.learningRate,
+    resident: augment ? null : options.train
   })
   options.onStep?.(choice)
   const lean = graph ? null : new FlatParameters(weights0, { learningRate: hp.learningRate })
   const params = graph ?? (lean as FlatParameters)
-  const augment = createAugmenter(hp.augmentation, random)
   const averaging = hp.averageLastEpochs > 0 ? new WeightAverage() : null
   const jsBatches = graph !== null || augment !== null || process.env.DIGIT_STUDIO_BATCHES !== 'backend'
   const trainCount = options.train.count
