@@ -44,7 +44,7 @@ function parseFormat(value: string | undefined): ExportFormat | undefined {
 }
 
 /** The --json document: the Engine commands' conventions (top-level accuracy as a fraction) plus the import's lists. */
-function jsonDocument(result: ImportResult, modelDir: string, modelName: string, backend: string) {
+export function jsonDocument(result: ImportResult, modelDir: string, modelName: string, backend: string) {
   const evaluation = result.evaluation
   return {
     accuracy: evaluation?.accuracy ?? null,
