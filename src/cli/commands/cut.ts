@@ -1,8 +1,9 @@
 import { existsSync, readdirSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
-import path from 'node:path'
 import { parseArgs } from 'node:util'
+import { importJsonDocument } from '../../core/export'
 import { importFolder } from '../../core/import'
+import { resolveUserPath } from '../../core/paths'
 import {
   assignLabels,
   LabelRuleError,
@@ -16,7 +17,6 @@ import { decodeImageFile, ImageDecodeError } from '../../core/preprocess'
 import { MODEL_COMMAND_OPTIONS, loadCommandModel } from '../model-option'
 import { formatEvaluation, printJson } from '../output'
 import { UsageError, type CliCommand } from '../types'
-import { jsonDocument } from './import'
 
 const USAGE =
   'digit-studio cut IMAGE... --out FOLDER (--rows DIGITS | --lines FILE) [--model MODEL_DIR] [--json] ' +
@@ -72,7 +72,7 @@ export const command: CliCommand = {
         throw new UsageError((error as Error).message)
       }
     } else {
-      const file = path.resolve(values.lines ?? '')
+      const file = resolveUserPath(values.lines ?? '')
       let text: string
       try {
         text = await readFile(file, 'utf8')
@@ -81,7 +81,7 @@ export const command: CliCommand = {
       }
       rule = parseRule('lines', text, file)
     }
-    const out = path.resolve(values.out)
+    const out = resolveUserPath(values.out)
     if (existsSync(out) && readdirSync(out).length > 0) {
       throw new LabelRuleError(out, 'the output folder is not empty (give a new or empty folder)')
     }
@@ -116,7 +116,7 @@ export const command: CliCommand = {
     if (values.json) {
       printJson(io, {
         ...(result.imported
-          ? jsonDocument(result.imported, modelDir, model.metadata.name, backend.name)
+          ? importJsonDocument(result.imported, { model: modelDir, backend: backend.name })
           : { accuracy: null }),
         cut
       })

@@ -11,7 +11,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises'
 import path from 'node:path'
-import type { GrayImage } from '../../shared/schemas/images'
+import type { GrayImage } from '../preprocess/types'
 import { loadSharp } from '../preprocess'
 import type { Box, DigitCrop } from '../segmentation'
 

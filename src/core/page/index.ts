@@ -7,7 +7,7 @@
  *   5. each digit cut out alone, put in MNIST's form by src/core/preprocess and recognised in one batch.
  * Boxes are reported in the page image's own pixels.
  */
-import type { GrayImage } from '../../shared/schemas/images'
+import type { GrayImage } from '../preprocess/types'
 import type { ReadLine } from '../../shared/schemas/reading'
 import type { Classifier } from '../import/classifier'
 import { decodeImageFile, type DecodeOptions } from '../preprocess'

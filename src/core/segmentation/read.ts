@@ -1,5 +1,5 @@
 /** Recognising segmented digits in one batch: every digit's MNIST form goes to the classifier in a single call. */
-import type { GrayImage } from '../../shared/schemas/images'
+import type { GrayImage } from '../preprocess/types'
 import type { ReadDigit, ReadLine } from '../../shared/schemas/reading'
 import { argmax10 } from '../evaluation'
 import type { Classifier } from '../import/classifier'

@@ -8,6 +8,7 @@ import type { BackendName } from '../../shared/schemas/models'
 import {
   HyperparametersSchema,
   type Hyperparameters,
+  type KeptModel,
   type TrainingEvent,
   type TrainingStatus
 } from '../../shared/schemas/training'
@@ -50,12 +51,12 @@ export interface JobCallbacks {
 export async function runTrainingJob(job: TrainingJob, callbacks: JobCallbacks): Promise<JobResult> {
   const { onEvent } = callbacks
   const log = callbacks.log ?? (() => {})
-  const status = (state: TrainingStatus['state'], message?: string, modelId?: string): TrainingStatus => {
+  const status = (state: TrainingStatus['state'], message?: string, kept?: KeptModel): TrainingStatus => {
     const event: TrainingStatus = {
       kind: 'status',
       state,
       ...(message ? { message } : {}),
-      ...(modelId ? { modelId } : {})
+      ...(kept ? { modelId: kept.id, kept } : {})
     }
     onEvent(event)
     return event
@@ -102,10 +103,24 @@ export async function runTrainingJob(job: TrainingJob, callbacks: JobCallbacks):
     }
   })
   const testAccuracy = result.lastEpoch?.testAccuracy ?? null
+  const kept: KeptModel = {
+    id: modelId,
+    name,
+    epochsCompleted: result.epochsCompleted,
+    epochsPlanned: hp.epochs
+  }
   const final = result.cancelled
     ? saved
-      ? status('cancelled', `Cancelled; kept the model after epoch ${result.epochsCompleted}`, modelId)
+      ? status(
+          'cancelled',
+          `Cancelled; kept "${name}" after epoch ${result.epochsCompleted} of ${hp.epochs}`,
+          kept
+        )
       : status('cancelled', 'Cancelled before the first epoch ended: no model was saved')
-    : status('done', `Trained ${result.epochsCompleted} epochs in ${result.seconds.toFixed(1)} s`, modelId)
+    : status(
+        'done',
+        `Trained ${result.epochsCompleted} epochs in ${result.seconds.toFixed(1)} s; saved as "${name}"`,
+        kept
+      )
   return { status: final, backend: backend.name, testAccuracy, epochsCompleted: result.epochsCompleted }
 }

@@ -1,6 +1,7 @@
 import { toMnistForm, toView28 } from '../../core/preprocess'
 import { argmax10 } from '../../core/evaluation'
 import type { Prediction } from '../../shared/schemas/images'
+import type {} from '../../core/preprocess/types'
 import { ServiceError, type Handlers } from '../ipc/router'
 import type { ModelService } from './models'
 

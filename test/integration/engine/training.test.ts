@@ -9,7 +9,7 @@ import {
   type BatchProgress,
   type EpochSummary
 } from '../../../src/shared/schemas/training'
-import { MNIST_DIR } from '../../unit/engine/helpers'
+import { MNIST_DIR } from '../../support/engine'
 
 describe('training on an MNIST subset', () => {
   it('reaches ≥ 85% on 1,000 test images after short training on 5,000, reporting in order', async () => {

@@ -1,18 +1,14 @@
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { main } from '../../../src/cli/index'
 import type { CliIo } from '../../../src/cli/types'
 import { buildPage, mnistDigits, type BuiltPage, type InkDigit } from '../../support/reading-pages'
+import { hasMnist } from '../../support/paths'
 
-const MNIST = fileURLToPath(
-  new URL('../../../../shared/data/mnist/t10k-images-idx3-ubyte.gz', import.meta.url)
-)
-const missing = !existsSync(MNIST)
-if (missing) console.warn('[read/cut CLI tests] skipped: ../shared/data/mnist is missing')
+const missing = !hasMnist()
 
 const root = mkdtempSync(path.join(tmpdir(), 'digit-cli-read-'))
 afterAll(() => rmSync(root, { recursive: true, force: true }))
