@@ -3,7 +3,7 @@
  * (round pen, anti-aliased, ink bright on black), and strokes traced from MNIST digits (skeleton → polylines)
  * so that real handwriting can be "written on the pad".
  */
-import type { GrayImage } from '../../src/shared/schemas/images'
+import type { GrayImage } from '../../src/core/preprocess/types'
 
 export interface Pt {
   x: number

@@ -3,7 +3,7 @@
  * together, the ink says where touching digits meet. Every ink pixel is given to the nearest stroke within the
  * pen's reach, each stroke becomes a part, and the parts go through groupParts (group.ts).
  */
-import type { GrayImage } from '../../shared/schemas/images'
+import type { GrayImage } from '../preprocess/types'
 import type { Box } from './box'
 import { groupParts, type LabelImage, type Part } from './group'
 import { toCrop, type DigitCrop } from './read'
