@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { sharedData, startWebApp, type RunningApp } from './harness'
 import { openView, saveScreenshot } from './ui-helpers'
+import { hasUsps } from '../support/paths'
 
 interface ShownRow {
   digit: number
@@ -34,7 +35,7 @@ function csvFields(line: string): string[] {
   return fields.map((f) => f.trim())
 }
 
-describe('Test sets: importing the 600 hand-written digits', () => {
+describe.skipIf(!hasUsps())('Test sets: importing the 600 hand-written digits', () => {
   let running: RunningApp
   const shown: ShownRow[] = []
 

@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startWebApp, type RunningApp } from './harness'
 import { mnistFolder, openView, saveScreenshot } from './ui-helpers'
+import { hasMnist } from '../support/paths'
 
 const points = async (running: RunningApp, chart: string): Promise<number> =>
   Number(await running.page.getByTestId(chart).getAttribute('data-points'))
 
-describe('Train: a short run on an MNIST subset draws live curves', () => {
+describe.skipIf(!hasMnist())('Train: a short run on an MNIST subset draws live curves', () => {
   let running: RunningApp
 
   beforeAll(async () => {

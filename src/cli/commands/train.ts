@@ -9,7 +9,7 @@ import { UsageError, type CliCommand } from '../types'
 
 const USAGE =
   'digit-studio train [--mnist DIR] [--epochs N] [--seed S] [--out MODEL_DIR] [--json] [--dropout R] ' +
-  '[--augment affine,elastic,thickness|none] [--train-limit N] [--test-limit N] [--backend auto|tensorflow|wasm|cpu] ' +
+  '[--augment affine,elastic,thickness|none] [--train-limit N] [--test-limit N] [--backend auto|tensorflow|wasm|cpu] [--step auto|graph|lean] ' +
   '[--learning-rate LR] [--final-learning-rate LR] [--average-last N] [--batch-size N] [--report-every N] [--elastic-alpha A] [--elastic-sigma S] [--name NAME]'
 
 function parseAugment(value: string | undefined): { affine: boolean; elastic: boolean; thickness: boolean } {
@@ -48,6 +48,7 @@ export const command: CliCommand = {
         'train-limit': { type: 'string' },
         'test-limit': { type: 'string' },
         backend: { type: 'string' },
+        step: { type: 'string' },
         'learning-rate': { type: 'string' },
         'final-learning-rate': { type: 'string' },
         'average-last': { type: 'string' },
@@ -82,13 +83,18 @@ export const command: CliCommand = {
     const json = values.json
     const events: TrainingEvent[] = []
     const bar = progressBar(io)
-    const { status, backend, testAccuracy, epochsCompleted } = await runTrainingJob(
+    const step = values.step ?? 'auto'
+    if (step !== 'auto' && step !== 'graph' && step !== 'lean') {
+      throw new UsageError('--step must be auto, graph or lean')
+    }
+    const result = await runTrainingJob(
       {
         hyperparameters,
         mnistFolder: path.resolve(values.mnist ?? defaultMnistDir()),
         trainSubset: intOption(values['train-limit'], 'train-limit', 1, 60_000),
         testSubset: intOption(values['test-limit'], 'test-limit', 1, 10_000),
         backend: parseBackendOption(values.backend),
+        step,
         name: values.name,
         ...(values.out ? { outFolder: path.resolve(values.out) } : { modelsDir: defaultModelsDir() })
       },
@@ -120,6 +126,7 @@ export const command: CliCommand = {
         }
       }
     )
+    const { status, backend, testAccuracy, epochsCompleted } = result
     if (json) {
       printJson(io, {
         accuracy: testAccuracy,
@@ -127,6 +134,7 @@ export const command: CliCommand = {
         modelId: status.modelId ?? null,
         out: values.out ? path.resolve(values.out) : null,
         backend,
+        step: result.step,
         epochsCompleted,
         hyperparameters,
         epochs: events.filter((e) => e.kind === 'epoch'),

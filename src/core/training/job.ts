@@ -17,6 +17,7 @@ import { loadMnist } from '../data/mnist'
 import { buildMetadata } from '../models/metadata'
 import { ModelStore, slugify } from '../models/store'
 import { writeModelFolder } from '../models/format'
+import type { StepChoice, StepPreference } from './graph'
 import { train, type TrainingControl } from './trainer'
 
 type HyperparametersInput = Parameters<typeof HyperparametersSchema.parse>[0]
@@ -28,6 +29,8 @@ export interface TrainingJob {
   testSubset?: number
   name?: string
   backend?: BackendPreference
+  /** The graph step (many batches per native call, tfjs-node) or the lean step; default auto. */
+  step?: StepPreference
   /** Save into this model library (under a fresh id, or `modelId`)… */
   modelsDir?: string
   modelId?: string
@@ -38,6 +41,8 @@ export interface TrainingJob {
 export interface JobResult {
   status: TrainingStatus
   backend: BackendName
+  /** Which training step ran (the graph step, or the lean step and why). */
+  step: StepChoice
   testAccuracy: number | null
   epochsCompleted: number
 }
@@ -76,8 +81,12 @@ export async function runTrainingJob(job: TrainingJob, callbacks: JobCallbacks):
   let saved = false
 
   const started = performance.now()
-  status('running', `Training on ${backend.name}`)
   const result = await train({
+    step: job.step,
+    onStep: (choice) => {
+      log(`training step: ${choice.detail}`)
+      status('running', `Training on ${backend.name}, ${choice.kind} step`)
+    },
     hyperparameters: hp,
     train: data.train,
     test: data.test,
@@ -122,5 +131,11 @@ export async function runTrainingJob(job: TrainingJob, callbacks: JobCallbacks):
         `Trained ${result.epochsCompleted} epochs in ${result.seconds.toFixed(1)} s; saved as "${name}"`,
         kept
       )
-  return { status: final, backend: backend.name, testAccuracy, epochsCompleted: result.epochsCompleted }
+  return {
+    status: final,
+    backend: backend.name,
+    step: result.step,
+    testAccuracy,
+    epochsCompleted: result.epochsCompleted
+  }
 }
