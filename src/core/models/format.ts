@@ -5,11 +5,12 @@
  */
 import { randomBytes } from 'node:crypto'
 import { existsSync } from 'node:fs'
-import { mkdir, open, readFile, readdir, rename, rm, stat } from 'node:fs/promises'
+import { lstat, mkdir, open, readFile, readdir, rename, rm, stat } from 'node:fs/promises'
 import path from 'node:path'
 import { z } from 'zod'
 import { ModelMetadataSchema, type ModelMetadata } from '../../shared/schemas/models'
 import { tf } from '../backend'
+import { describeFileType } from '../fs/safe-read'
 import type { MlpWeights } from '../model/mlp'
 import { ModelError } from './errors'
 
@@ -115,6 +116,50 @@ function saveError(folder: string, error: unknown): Error {
   return Object.assign(new Error(`${folder}: cannot save the model (${reason})`), { code, file: folder })
 }
 
+/** The files a model folder may hold; anything else means the folder is not ours to replace. */
+const MODEL_FILES = new Set([MODEL_JSON, WEIGHTS_BIN, METADATA_JSON])
+
+/**
+ * What is at `folder`, for a save that would replace it: nothing, an empty folder, or a Digit Studio model
+ * folder (only model files, readable metadata) may be written; anything else (a folder of other files, a file,
+ * a device, a symbolic link) is described in `refused`.
+ */
+export async function modelTargetState(
+  folder: string
+): Promise<{ state: 'absent' | 'empty' | 'model' } | { state: 'refused'; reason: string }> {
+  await recoverModelFolder(folder).catch(() => undefined)
+  const info = await lstat(folder).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return null
+    throw saveError(folder, error)
+  })
+  if (info === null) return { state: 'absent' }
+  if (info.isSymbolicLink()) return { state: 'refused', reason: 'it is a symbolic link' }
+  if (!info.isDirectory()) return { state: 'refused', reason: `it is ${describeFileType(info)}` }
+  const entries = await readdir(folder)
+  if (entries.length === 0) return { state: 'empty' }
+  const others = entries.filter((entry) => !MODEL_FILES.has(entry))
+  if (others.length > 0) {
+    const shown = others.slice(0, 3).join(', ') + (others.length > 3 ? ', …' : '')
+    return { state: 'refused', reason: `it holds files that are not a model's (${shown})` }
+  }
+  const metadata = await readMetadata(folder).catch(() => null)
+  if (metadata === null) return { state: 'refused', reason: 'it has no readable Digit Studio metadata.json' }
+  return { state: 'model' }
+}
+
+/** Throws a `conflict` ModelError unless writing a model to `folder` replaces at most a model folder. */
+export async function assertModelTarget(folder: string): Promise<void> {
+  const target = await modelTargetState(folder)
+  if (target.state === 'refused') {
+    throw new ModelError(
+      'conflict',
+      folder,
+      `will not save a model here: ${target.reason}, and only a Digit Studio model folder is ever replaced. ` +
+        'Choose a new or empty folder.'
+    )
+  }
+}
+
 /** Writes model.json, weights.bin and metadata.json into `folder`, replacing it atomically. */
 export async function writeModelFolder(
   folder: string,
@@ -122,6 +167,7 @@ export async function writeModelFolder(
   metadata: ModelMetadata
 ): Promise<void> {
   const parsed = ModelMetadataSchema.parse(metadata)
+  await assertModelTarget(folder)
   const artifacts = await toArtifacts(weights)
   const parent = path.dirname(path.resolve(folder))
   const base = path.basename(folder)

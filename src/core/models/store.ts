@@ -3,7 +3,7 @@
  * ('default') shipped in `builtinDir`. Ids are safe slugs, so an id can never name a path outside `dir`.
  */
 import { existsSync } from 'node:fs'
-import { cp, mkdir, readdir, rm } from 'node:fs/promises'
+import { mkdir, readdir, rm, rmdir } from 'node:fs/promises'
 import path from 'node:path'
 import { IdSchema } from '../../shared/contract'
 import type { ModelMetadata } from '../../shared/schemas/models'
@@ -11,8 +11,8 @@ import { MlpRunner, type MlpWeights } from '../model/mlp'
 import { ModelError } from './errors'
 import {
   METADATA_JSON,
-  MODEL_JSON,
-  WEIGHTS_BIN,
+  assertModelTarget,
+  modelTargetState,
   readMetadata,
   readModelFolder,
   writeModelFolder
@@ -121,12 +121,29 @@ export class ModelStore {
     return readModelFolder(this.folderOf(id))
   }
 
-  /** A fresh id for a name: its slug, with -2, -3, … appended while taken. */
+  /**
+   * A fresh id for a name (its slug, with -2, -3, … appended while taken), reserved at once by creating its
+   * empty folder: a training that saves at the end of its first epoch cannot replace a model imported or
+   * trained under the same name meanwhile. An empty folder is not listed; releaseId gives it back.
+   */
   async newId(name: string): Promise<string> {
     const base = slugify(name)
-    let id = base
-    for (let n = 2; this.isBuiltin(id) || (await this.exists(id)); n++) id = `${base}-${n}`
-    return id
+    await mkdir(this.dir, { recursive: true })
+    for (let n = 1; ; n++) {
+      const id = n === 1 ? base : `${base.slice(0, 60)}-${n}`
+      if (this.isBuiltin(id)) continue
+      try {
+        await mkdir(this.folderOf(id))
+        return id
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
+      }
+    }
+  }
+
+  /** Gives back an id reserved by newId whose model was never saved (removes the folder only if empty). */
+  async releaseId(id: string): Promise<void> {
+    await rmdir(this.folderOf(id)).catch(() => undefined)
   }
 
   /** Saves (or atomically replaces) a model; the metadata's id is set to `id`. */
@@ -158,18 +175,29 @@ export class ModelStore {
   async importFolder(folder: string): Promise<StoredModel> {
     const { metadata, weights } = await readModelFolder(path.resolve(folder))
     const id = await this.newId(metadata.name || path.basename(folder))
-    return this.save(id, weights, metadata)
+    try {
+      return await this.save(id, weights, metadata)
+    } catch (error) {
+      await this.releaseId(id)
+      throw error
+    }
   }
 
-  /** Writes the model's files into `folder` (created if needed); returns the folder. */
+  /**
+   * Writes the model into `folder`: there if it is new, empty or a model folder (replaced), else into a new
+   * sub-folder named after the model (`<folder>/<id>`, `<id>-2`, …), so an export never overwrites other
+   * files. Returns the folder written.
+   */
   async exportFolder(id: string, folder: string): Promise<string> {
-    const source = this.folderOf(id)
-    await readModelFolder(source) // refuse to export a damaged model
-    const target = path.resolve(folder)
-    await mkdir(target, { recursive: true })
-    for (const file of [MODEL_JSON, WEIGHTS_BIN, METADATA_JSON]) {
-      await cp(path.join(source, file), path.join(target, file))
+    const { metadata, weights } = await this.read(id) // refuses to export a damaged model
+    const chosen = path.resolve(folder)
+    let target = chosen
+    for (let n = 1; (await modelTargetState(target)).state === 'refused'; n++) {
+      if (n > 100) await assertModelTarget(target)
+      target = path.join(chosen, n === 1 ? id : `${id}-${n}`)
     }
+    await mkdir(path.dirname(target), { recursive: true })
+    await writeModelFolder(target, weights, metadata)
     return target
   }
 }

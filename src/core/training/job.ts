@@ -15,7 +15,7 @@ import { selectBackend, type BackendPreference } from '../backend'
 import { loadMnist } from '../data/mnist'
 import { buildMetadata } from '../models/metadata'
 import { ModelStore, slugify } from '../models/store'
-import { writeModelFolder } from '../models/format'
+import { assertModelTarget, readMetadata, writeModelFolder } from '../models/format'
 import { train, type TrainingControl } from './trainer'
 
 type HyperparametersInput = Parameters<typeof HyperparametersSchema.parse>[0]
@@ -63,16 +63,32 @@ export async function runTrainingJob(job: TrainingJob, callbacks: JobCallbacks):
   const hp = HyperparametersSchema.parse(job.hyperparameters ?? {})
   const backend = await selectBackend(job.backend ?? 'auto')
   log(`backend: ${backend.detail}`)
-  status('loading-data', `Loading MNIST from ${job.mnistFolder}`)
-  const data = await loadMnist(job.mnistFolder, { trainLimit: job.trainSubset, testLimit: job.testSubset })
-  log(`MNIST: ${data.train.count} training and ${data.test.count} test images`)
-
+  // Where the model goes is settled before the data loads: --out must be new, empty or a model folder, and a
+  // library id is reserved now, so nothing saved meanwhile under the same name is replaced at epoch 1.
   const name = job.name ?? `MLP ${hp.hiddenUnits.join('-')} · ${hp.epochs} epochs · seed ${hp.seed}`
   const store = job.modelsDir ? new ModelStore({ dir: job.modelsDir }) : null
+  if (job.outFolder) await assertModelTarget(job.outFolder)
   const modelId = job.outFolder
     ? slugify(path.basename(job.outFolder))
     : (job.modelId ?? (await (store as ModelStore).newId(name)))
+  const folder = job.outFolder ?? (store as ModelStore).folderOf(modelId)
   let saved = false
+  const release = async (): Promise<void> => {
+    if (!saved && !job.outFolder && !job.modelId) await store?.releaseId(modelId)
+  }
+  const releaseAndThrow = async (error: unknown): Promise<never> => {
+    await release()
+    throw error
+  }
+
+  status('loading-data', `Loading MNIST from ${job.mnistFolder}`)
+  const data = await loadMnist(job.mnistFolder, {
+    trainLimit: job.trainSubset,
+    testLimit: job.testSubset
+  }).catch(releaseAndThrow)
+  log(`MNIST: ${data.train.count} training and ${data.test.count} test images`)
+  let currentName = name
+  let deleted = false
 
   const started = performance.now()
   status('running', `Training on ${backend.name}`)
@@ -84,9 +100,17 @@ export async function runTrainingJob(job: TrainingJob, callbacks: JobCallbacks):
     onProgress: onEvent,
     onEpoch: async ({ summary, weights }) => {
       onEvent(summary)
+      // Renamed or deleted by the user since the last epoch: keep the new name, never bring it back.
+      const current = saved && !deleted ? await readMetadata(folder).catch(() => null) : null
+      if (saved && current === null && !deleted) {
+        deleted = true
+        log(`${folder} was deleted during training; later epochs are not saved`)
+      }
+      if (deleted) return
+      currentName = current?.name ?? currentName
       const metadata = buildMetadata({
         id: modelId,
-        name,
+        name: currentName,
         hyperparameters: { ...hp, epochs: summary.epoch },
         epochsCompleted: summary.epoch,
         trainSamples: data.train.count,
@@ -100,7 +124,8 @@ export async function runTrainingJob(job: TrainingJob, callbacks: JobCallbacks):
       else await (store as ModelStore).save(modelId, weights, metadata)
       saved = true
     }
-  })
+  }).catch(releaseAndThrow)
+  await release()
   const testAccuracy = result.lastEpoch?.testAccuracy ?? null
   const final = result.cancelled
     ? saved
