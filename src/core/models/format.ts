@@ -10,6 +10,7 @@ import path from 'node:path'
 import { z } from 'zod'
 import { ModelMetadataSchema, type ModelMetadata } from '../../shared/schemas/models'
 import { tf } from '../backend'
+import { makeFolders } from '../fs/safe-write'
 import { describeFileType, readRegularFile, SafeReadError, type ReadLimits } from '../fs/safe-read'
 import type { MlpWeights } from '../model/mlp'
 import { ModelError, type ModelErrorCode } from './errors'
@@ -188,7 +189,8 @@ export async function writeModelFolder(
   const tag = randomBytes(6).toString('hex')
   const temp = path.join(parent, `.${base}.tmp-${tag}`)
   try {
-    await mkdir(temp, { recursive: true })
+    await makeFolders(parent)
+    await mkdir(temp)
     const modelJson = {
       format: 'layers-model',
       generatedBy: `TensorFlow.js tfjs-layers v${tf.version_layers}`,

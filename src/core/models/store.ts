@@ -8,6 +8,7 @@ import path from 'node:path'
 import { IdSchema } from '../../shared/contract'
 import type { ModelMetadata } from '../../shared/schemas/models'
 import { MlpRunner, type MlpWeights } from '../model/mlp'
+import { makeFolders } from '../fs/safe-write'
 import { ModelError } from './errors'
 import {
   METADATA_JSON,
@@ -196,7 +197,7 @@ export class ModelStore {
       if (n > 100) await assertModelTarget(target)
       target = path.join(chosen, n === 1 ? id : `${id}-${n}`)
     }
-    await mkdir(path.dirname(target), { recursive: true })
+    await makeFolders(path.dirname(target))
     await writeModelFolder(target, weights, metadata)
     return target
   }

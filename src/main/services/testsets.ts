@@ -72,7 +72,7 @@ export class TestSetService {
       },
       'testset.export': async ({ importId, format, file }) => {
         const exported = exportResult(this.result(importId), format)
-        if (file) await writeFileAtomically(file, exported.content)
+        if (file) await writeFileAtomically(file, exported.content, 'if-confirmed')
         return { fileName: exported.fileName, content: exported.content, savedTo: file ?? null }
       }
     }
