@@ -10,7 +10,7 @@ import path from 'node:path'
 import { z } from 'zod'
 import { ModelMetadataSchema, type ModelMetadata } from '../../shared/schemas/models'
 import { tf } from '../backend'
-import { makeFolders } from '../fs/safe-write'
+import { makeFolders, writeFailureReason } from '../fs/safe-write'
 import { describeFileType, readRegularFile, SafeReadError, type ReadLimits } from '../fs/safe-read'
 import type { MlpWeights } from '../model/mlp'
 import { ModelError, type ModelErrorCode } from './errors'
@@ -112,9 +112,12 @@ export async function recoverModelFolder(folder: string): Promise<void> {
 
 /** Node names no path in write errors (ENOSPC, EIO): say which model folder could not be saved. */
 function saveError(folder: string, error: unknown): Error {
+  if (error instanceof ModelError) return error
   const code = (error as { code?: unknown }).code
-  const reason = error instanceof Error ? error.message : String(error)
-  return Object.assign(new Error(`${folder}: cannot save the model (${reason})`), { code, file: folder })
+  return Object.assign(new Error(`${folder}: cannot save the model: ${writeFailureReason(error)}`), {
+    code,
+    file: folder
+  })
 }
 
 /** The files a model folder may hold; anything else means the folder is not ours to replace. */

@@ -8,7 +8,7 @@ import path from 'node:path'
 import { IdSchema } from '../../shared/contract'
 import type { ModelMetadata } from '../../shared/schemas/models'
 import { MlpRunner, type MlpWeights } from '../model/mlp'
-import { makeFolders } from '../fs/safe-write'
+import { makeFolders, writeFailureReason } from '../fs/safe-write'
 import { ModelError } from './errors'
 import {
   METADATA_JSON,
@@ -137,7 +137,10 @@ export class ModelStore {
         await mkdir(this.folderOf(id))
         return id
       } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
+          const reason = `cannot create the model folder: ${writeFailureReason(error)}`
+          throw new ModelError('io', this.folderOf(id), reason)
+        }
       }
     }
   }

@@ -1,31 +1,12 @@
 import { resolve } from 'node:path'
-import { SafeWriteError, writeFileSafely } from '../../core/fs/safe-write'
+import { SafeWriteError, writeFailureReason, writeFileSafely } from '../../core/fs/safe-write'
 import { ServiceError } from '../ipc/router'
 
-/** What a failed write means for the user; Node's own messages name no path for write errors. */
-const WRITE_REASONS: Record<string, string> = {
-  ENOSPC: 'the disk is full',
-  EDQUOT: 'the disk quota is used up',
-  EROFS: 'the folder is read-only',
-  EACCES: 'permission denied',
-  EPERM: 'permission denied',
-  ENOTDIR: 'part of that path is a file, not a folder',
-  EEXIST: 'part of that path is a file, not a folder',
-  EISDIR: 'that path is a folder'
-}
-
 export function writeError(path: string, error: unknown): ServiceError {
-  if (error instanceof SafeWriteError) {
-    return new ServiceError(
-      error.code === 'exists' ? 'conflict' : 'unavailable',
-      `Cannot save ${path}: ${error.reason}. Choose another place.`
-    )
-  }
-  const code = (error as { code?: string }).code ?? ''
-  const reason = WRITE_REASONS[code] ?? (error as Error).message
+  const conflict = error instanceof SafeWriteError && error.code === 'exists'
   return new ServiceError(
-    'unavailable',
-    `Cannot save ${path}: ${reason} (${code || 'error'}). Choose another place.`
+    conflict ? 'conflict' : 'unavailable',
+    `Cannot save ${path}: ${writeFailureReason(error)}. Choose another place.`
   )
 }
 

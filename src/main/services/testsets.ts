@@ -39,7 +39,8 @@ export class TestSetService {
         const controller = new AbortController()
         this.running = controller
         try {
-          const classifier = modelId ? await this.models.loadOther(modelId) : await this.models.active()
+          // The import keeps its model to the end, even if it is renamed, deleted or switched meanwhile.
+          const { model: classifier, release } = await this.models.borrow(modelId)
           try {
             const result = await importFolder(folder, classifier, {
               signal: controller.signal,
@@ -48,10 +49,11 @@ export class TestSetService {
             const importId = randomUUID()
             this.results.set(importId, result)
             for (const old of [...this.results.keys()].slice(0, -KEEP_RESULTS)) this.results.delete(old)
-            await this.settings.update({ lastImportFolder: folder })
+            // Remembering the folder is a convenience: a read-only or full data folder must not lose the result.
+            await this.settings.update({ lastImportFolder: folder }).catch(() => undefined)
             return { ...result, importId }
           } finally {
-            if (modelId) classifier.dispose()
+            release()
           }
         } finally {
           this.running = null

@@ -125,7 +125,7 @@ describe('through the contract', () => {
     expect(result.ok).toBe(false)
     if (result.ok) return
     expect(result.error.code).toBe('unavailable')
-    expect(result.error.message).toMatch(/no space/i)
+    expect(result.error.message).toMatch(/disk is full|no space/i)
     const list = await app.call('models.list', {})
     expect(list.ok && (list.value as { id: string; name: string }[]).find((m) => m.id === 'mine')?.name).toBe(
       v.metadata.name
