@@ -6,8 +6,13 @@ const port = process.env.DIGIT_STUDIO_PORT ? Number(process.env.DIGIT_STUDIO_POR
 const app = await startWebApp({ port })
 console.log(`Digit Studio (web mode) is serving on ${app.url}`)
 console.log(`Data folder: ${app.dataDir}. Open the URL above in a browser; press Ctrl+C to stop.`)
+let stopping = false
+/** Ctrl+C or SIGTERM ends web mode in every state: a second one, or a shutdown stuck for 10 s, exits at once. */
 const stop = async (): Promise<void> => {
-  await app.close()
+  if (stopping) process.exit(130)
+  stopping = true
+  setTimeout(() => process.exit(1), 10_000).unref()
+  await app.close().catch(() => undefined)
   process.exit(0)
 }
 process.on('SIGINT', stop)

@@ -81,7 +81,7 @@ export async function runTrainingJob(job: TrainingJob, callbacks: JobCallbacks):
     throw error
   }
 
-  status('loading-data', `Loading MNIST from ${job.mnistFolder}`)
+  status('loading-data', `Loading MNIST from ${job.mnistFolder}`, job.outFolder ? undefined : modelId)
   const data = await loadMnist(job.mnistFolder, {
     trainLimit: job.trainSubset,
     testLimit: job.testSubset
