@@ -1,4 +1,6 @@
 /** Web mode entry (`npm run web`, and `npm start` where no Electron binary exists). */
+// First: the util shim tfjs-node needs on Node 23+ (see core/backend/node-compat).
+import '../core/backend/node-compat'
 import { createInterface } from 'node:readline'
 import { startWebApp } from './web/app'
 

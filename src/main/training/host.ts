@@ -115,6 +115,7 @@ export class ProcessTrainingHost implements TrainingHost {
     }
     this.channel = channel
     let cancelRequested = false
+    let epochSaved = false
     this.cancelRequested = () => (cancelRequested = true)
     this.current = { kind: 'status', state: 'loading-data', message: 'Starting the training process' }
     let settle: (status: TrainingStatus) => void = () => {}
@@ -123,6 +124,7 @@ export class ProcessTrainingHost implements TrainingHost {
     channel.onMessage((message) => {
       if (message.type === 'event') {
         if (message.event.kind === 'status') this.current = message.event
+        if (message.event.kind === 'epoch') epochSaved = true
         onEvent(message.event)
       } else if (message.type === 'log') {
         onLog?.(message.line)
@@ -134,7 +136,13 @@ export class ProcessTrainingHost implements TrainingHost {
       this.channel = null
       if (!final || ACTIVE.has(final.state)) {
         final = cancelRequested
-          ? { kind: 'status', state: 'cancelled', message: 'Cancelled; the training process was stopped' }
+          ? {
+              kind: 'status',
+              state: 'cancelled',
+              message: epochSaved
+                ? 'Cancelled; the training process was stopped and the last completed epoch is kept'
+                : 'Cancelled before the first epoch ended: no model was saved'
+            }
           : {
               kind: 'status',
               state: 'failed',

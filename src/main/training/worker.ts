@@ -3,6 +3,8 @@
  * Runs under child_process.fork (web mode, CLI, tests) or Electron's utilityProcess (the app);
  * both deliver the same messages, through process.send or process.parentPort.
  */
+// First: the util shim tfjs-node needs on Node 23+ (see core/backend/node-compat).
+import '../../core/backend/node-compat'
 import { ModelStore } from '../../core/models/store'
 import { runTrainingJob, type TrainingJob } from '../../core/training/job'
 import type { TrainingStatus } from '../../shared/schemas/training'
@@ -64,7 +66,7 @@ onMessage((message) => {
     paused = false
     wake()
     // Loading MNIST cannot be interrupted from inside; no model exists yet, so the process simply ends.
-    if (!started || state === 'loading-data') {
+    if (!started || state === 'idle' || state === 'loading-data') {
       if (reservedId && job?.modelsDir) void new ModelStore({ dir: job.modelsDir }).releaseId(reservedId)
       const status = {
         kind: 'status',
