@@ -46,7 +46,8 @@ export class TestSetService {
       'testset.import': async (request) => {
         const folder = checkUserPath(request.folder)
         const modelId = request.modelId
-        if (this.running) throw new ServiceError('conflict', 'An import is already running.')
+        if (this.running)
+          throw new ServiceError('conflict', 'An import is already running.', 'alreadyRunning')
         const controller = new AbortController()
         this.running = controller
         this.jobs.importStarted(folder, modelId ?? null)
