@@ -111,7 +111,14 @@ function removeRuns(
     }
   }
   // Runs along rows (step 1) or columns (step rw), bridging gaps of up to GAP pixels.
-  const scan = (lines: number, along: number, lineStep: number, step: number, length: number, bit: number) => {
+  const scan = (
+    lines: number,
+    along: number,
+    lineStep: number,
+    step: number,
+    length: number,
+    bit: number
+  ) => {
     for (let l = 0; l < lines; l++) {
       const base = l * lineStep
       let start = -1
