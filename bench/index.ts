@@ -110,6 +110,15 @@ async function drawBench(): Promise<Record<string, unknown>> {
   }
 }
 
+async function pagesBench(): Promise<Record<string, unknown>> {
+  try {
+    const { benchPages } = await import('./pages')
+    return await benchPages(quick)
+  } catch (error) {
+    return { error: error instanceof Error ? error.message : String(error) }
+  }
+}
+
 async function main(): Promise<void> {
   const started = Date.now()
   const backends: Record<string, Record<string, unknown>> = {}
@@ -163,6 +172,7 @@ async function main(): Promise<void> {
         : null,
     import: await importBench(),
     draw: await drawBench(),
+    reading: await measured('reading', pagesBench),
     seconds: (Date.now() - started) / 1000
   }
   process.stdout.write(JSON.stringify(doc, null, 2) + '\n')

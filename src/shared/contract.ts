@@ -10,6 +10,14 @@ import { PredictionSchema } from './schemas/images'
 import { ImportResultWithIdSchema, JobsStateSchema } from './schemas/jobs'
 import { ImportProgressSchema } from './schemas/import'
 import { ModelSummarySchema } from './schemas/models'
+import {
+  LabelRuleSchema,
+  PageLinesSchema,
+  PageReadingSchema,
+  ReadLineSchema,
+  ReadPadRequestSchema,
+  UnassignedDigitSchema
+} from './schemas/reading'
 import { SettingsFieldsSchema, SettingsSchema } from './schemas/settings'
 import {
   HyperparametersSchema,
@@ -118,6 +126,40 @@ export const calls = {
   'dialog.saveFile': call(
     z.object({ defaultName: z.string().max(255), title: z.string().max(200).optional() }).strict(),
     z.object({ path: z.string().nullable() })
+  ),
+
+  /** The number on the drawing pad: strokes and their ink → lines of digits; one digit as predict.image. */
+  'read.pad': call(
+    ReadPadRequestSchema,
+    z.object({
+      lines: z.array(ReadLineSchema),
+      /** Exactly predict.image's answer when the pad holds one digit (or none), else null. */
+      single: PredictionSchema.nullable(),
+      milliseconds: z.number()
+    })
+  ),
+  /** Every handwritten digit on a page image, in lines. */
+  'read.page': call(z.object({ file: PathSchema }).strict(), PageReadingSchema),
+  /** The (corrected) readings as CSV or the `read --json` document; saved when a file is named. */
+  'read.export': call(
+    z
+      .object({
+        pages: z.array(PageLinesSchema).min(1).max(500),
+        format: z.enum(['csv', 'json']),
+        file: PathSchema.optional()
+      })
+      .strict(),
+    z.object({ fileName: z.string(), content: z.string(), savedTo: z.string().nullable() })
+  ),
+  /** A test set from pages: digits labelled by a rule, saved as a labelled folder and imported at once. */
+  'read.cut': call(
+    z.object({ files: z.array(PathSchema).min(1).max(200), out: PathSchema, rule: LabelRuleSchema }).strict(),
+    z.object({
+      written: z.number().int(),
+      unassigned: z.array(UnassignedDigitSchema),
+      errors: z.array(z.object({ file: z.string(), reason: z.string() })),
+      result: ImportResultWithIdSchema.nullable()
+    })
   )
 } as const
 

@@ -27,7 +27,11 @@ export const CALL_NAMES = [
   'testset.export',
   'jobs.state',
   'dialog.pickFolder',
-  'dialog.saveFile'
+  'dialog.saveFile',
+  'read.pad',
+  'read.page',
+  'read.export',
+  'read.cut'
 ] as const
 export type CallName = (typeof CALL_NAMES)[number]
 

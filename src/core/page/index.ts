@@ -142,3 +142,4 @@ export {
   type LabelRule,
   type UnassignedDigit
 } from './cut'
+export { readingCsv, readingJson } from './export'

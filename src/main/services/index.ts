@@ -11,6 +11,7 @@ import { JobTracker } from './jobs'
 import { MnistService } from './mnist'
 import { ModelService } from './models'
 import { predictHandlers } from './predict'
+import { readingHandlers } from './reading'
 import { SettingsStore } from './settings'
 import { TestSetService } from './testsets'
 import { trainingHandlers } from './training'
@@ -48,7 +49,8 @@ export async function createServices({ host, emit, version }: ServiceDeps): Prom
     ...models.handlers(),
     ...mnist.handlers(emit),
     ...trainingHandlers(training, mnist, models, settings, jobs, emit),
-    ...testSets.handlers(emit)
+    ...testSets.handlers(emit),
+    ...readingHandlers(models, (folder) => testSets.runImport({ folder }, emit))
   }
   return {
     handlers,

@@ -24,7 +24,13 @@ import { createForkTrainingHost } from '../../../src/main/training/fork-host'
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 60)
 // Calls that would reach the network or a folder the user chose on purpose are fuzzed for validation only.
-const VALIDATION_ONLY = new Set<CallName>(['mnist.download', 'models.export', 'testset.export'])
+const VALIDATION_ONLY = new Set<CallName>([
+  'mnist.download',
+  'models.export',
+  'testset.export',
+  'read.export',
+  'read.cut'
+])
 
 let root: string
 let dataDir: string
