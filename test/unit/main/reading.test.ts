@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { hasMnist } from '../../support/paths'
+import { padWindow } from '../../../src/core/segmentation'
 import { rasterise, writeNumber } from '../../support/reading-ink'
 import { buildPage, mnistDigits, type BuiltPage } from '../../support/reading-pages'
 import { startServices, type RunningServices } from '../../support/services'
@@ -48,7 +49,13 @@ describe('read.pad', () => {
     const oneInk = rasterise(one, 480, 180, 10)
     const onePixels = Buffer.from(oneInk.data).toString('base64')
     const single = await ok('read.pad', { width: 480, height: 180, pixels: onePixels, strokes: one })
-    const predicted = await ok('predict.image', { width: 480, height: 180, pixels: onePixels })
+    // The one-digit pad was a square as tall as the pad: the same digit drawn there.
+    const window = padWindow(oneInk, single.lines[0].digits[0].box)
+    const predicted = await ok('predict.image', {
+      width: window.width,
+      height: window.height,
+      pixels: Buffer.from(window.data).toString('base64')
+    })
     expect(single.single?.probabilities).toEqual(predicted.probabilities)
     expect(single.lines[0].digits[0].digit).toBe(predicted.digit)
   })
