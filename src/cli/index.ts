@@ -1,20 +1,23 @@
 #!/usr/bin/env node
 /**
- * digit-studio: the engine's services on the command line (train, eval, predict, import).
+ * digit-studio: the engine's services on the command line (train, eval, predict, import, read, cut).
  * Exit codes: 0 done, 1 bad input (the message names the file and the reason), 2 usage.
  */
 // First: the util shim tfjs-node needs on Node 23+ (see core/backend/node-compat).
 import '../core/backend/node-compat'
 import { pathToFileURL } from 'node:url'
 import { realpathSync } from 'node:fs'
-import { UsageError, type CliCommand, type CliIo } from './types'
+import { systemErrorText } from '../core/system-errors'
+import { CliError, UsageError, type CliCommand, type CliIo } from './types'
 
 /** One line per command; modules load lazily so `--help` does not start TensorFlow. */
 const COMMANDS: Record<string, () => Promise<{ command: CliCommand }>> = {
   train: () => import('./commands/train'),
   eval: () => import('./commands/eval'),
   predict: () => import('./commands/predict'),
-  import: () => import('./commands/import')
+  import: () => import('./commands/import'),
+  read: () => import('./commands/read'),
+  cut: () => import('./commands/cut')
 }
 
 const nodeIo: CliIo = {
@@ -38,6 +41,15 @@ async function help(io: CliIo): Promise<void> {
 /** Error classes with a `code` and a `file` are bad input (exit 1). */
 function isInputError(error: unknown): error is Error & { code: string; file: string } {
   return error instanceof Error && typeof (error as { file?: unknown }).file === 'string'
+}
+
+/** One line for any failure: the file and the reason in plain words. */
+function errorLine(error: unknown): string {
+  if (error instanceof CliError || isInputError(error)) return error.message
+  const system = systemErrorText(error)
+  if (system) return system
+  const message = error instanceof Error ? error.message : String(error)
+  return `${message.split('\n')[0]} (an internal error; DIGIT_STUDIO_DEBUG=1 shows the details)`
 }
 
 export async function main(argv: string[], io: CliIo = nodeIo): Promise<number> {
@@ -65,13 +77,9 @@ export async function main(argv: string[], io: CliIo = nodeIo): Promise<number> 
       io.stderr(`digit-studio ${name}: ${(error as Error).message}\nUsage: ${command.usage}\n`)
       return 2
     }
-    if (isInputError(error)) {
-      io.stderr(`digit-studio ${name}: ${error.message}\n`)
-      return 1
-    }
-    io.stderr(
-      `digit-studio ${name}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`
-    )
+    io.stderr(`digit-studio ${name}: ${errorLine(error)}\n`)
+    // Never a stack trace for the user; DIGIT_STUDIO_DEBUG=1 shows it to a developer.
+    if (process.env.DIGIT_STUDIO_DEBUG && error instanceof Error && error.stack) io.stderr(`${error.stack}\n`)
     return 1
   }
 }

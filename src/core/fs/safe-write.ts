@@ -10,6 +10,7 @@ import { randomBytes } from 'node:crypto'
 import { constants } from 'node:fs'
 import { lstat, mkdir, open, rename, rm, stat } from 'node:fs/promises'
 import path from 'node:path'
+import { SYSTEM_REASONS } from '../system-errors'
 import { describeFileType } from './safe-read'
 
 export type SafeWriteCode = 'exists' | 'not-regular' | 'not-a-folder' | 'too-deep'
@@ -26,23 +27,11 @@ export class SafeWriteError extends Error {
   }
 }
 
-/** What a failed write means for the user; Node's own messages name no path for write errors. */
-const WRITE_REASONS: Record<string, string> = {
-  ENOSPC: 'the disk is full',
-  EDQUOT: 'the disk quota is used up',
-  EROFS: 'the folder is read-only',
-  EACCES: 'permission denied',
-  EPERM: 'permission denied',
-  ENOTDIR: 'part of that path is a file, not a folder',
-  EEXIST: 'part of that path is a file, not a folder',
-  EISDIR: 'that path is a folder'
-}
-
 /** The reason a write failed, in words, with the system's code: "the folder is read-only (EROFS)". */
 export function writeFailureReason(error: unknown): string {
   if (error instanceof SafeWriteError) return error.reason
   const code = (error as { code?: string }).code ?? ''
-  const reason = WRITE_REASONS[code] ?? (error instanceof Error ? error.message : String(error))
+  const reason = SYSTEM_REASONS[code] ?? (error instanceof Error ? error.message : String(error))
   return `${reason} (${code || 'error'})`
 }
 

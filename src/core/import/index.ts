@@ -8,7 +8,7 @@ import { basename, join, resolve } from 'node:path'
 import type { ImportProgress, ImportResult, SampleResult, SkippedFile } from '../../shared/schemas/import'
 import { evaluatePredictions } from '../evaluation'
 import { readRegularText } from '../fs/safe-read'
-import { decodeImageFile, ImageDecodeError, toMnistForm } from '../preprocess'
+import { decodeImageFile, ImageDecodeError, toMnistForm, toView28 } from '../preprocess'
 import type { Classifier } from './classifier'
 import { ImportError } from './errors'
 import { labelFromPath, LABELS_CSV, parseLabelsCsv, type Label } from './labels'
@@ -90,6 +90,8 @@ export async function importFolder(
   // Per file: whether it decoded (forms are not kept: they go to the classifier in batches and are dropped),
   // then its probabilities once classified.
   const decoded = new Uint8Array(files.length)
+  // The 28×28 view of each digit (base64 of 784 bytes, ~1 KB), so a gallery needs no further round trip.
+  const views: (string | null)[] = new Array(files.length).fill(null)
   const probabilities: (Float32Array | null)[] = new Array(files.length).fill(null)
   const fileSkips: (SkippedFile | null)[] = new Array(files.length).fill(null)
   let done = 0
@@ -136,6 +138,7 @@ export async function importFolder(
         const form = toMnistForm(image)
         decoded[index] = 1
         if (form.kind === 'digit') {
+          views[index] = Buffer.from(toView28(form) as Uint8Array).toString('base64')
           pending.push({ index, pixels: form.pixels })
           if (pending.length >= batchSize) flush()
         }
@@ -160,7 +163,7 @@ export async function importFolder(
 
   const samples: SampleResult[] = []
   files.forEach((file, index) => {
-    if (decoded[index]) samples.push(sampleResult(file, labelOf(file), probabilities[index]))
+    if (decoded[index]) samples.push(sampleResult(file, labelOf(file), probabilities[index], views[index]))
   })
   for (const skip of fileSkips) if (skip) skipped.push(skip)
 
@@ -173,19 +176,36 @@ export async function importFolder(
           Float32Array.from(labelled.flatMap((s) => s.probabilities)),
           { noDigit: labelled.map((s) => s.noDigit) }
         )
+  const noDigitFiles = samples.filter((s) => s.noDigit).map((s) => s.file)
   return {
     folder: root,
     modelId: classifier.id,
+    modelName: classifier.metadata?.name ?? classifier.id,
     startedAt,
+    finishedAt: new Date().toISOString(),
     seconds: (performance.now() - started) / 1000,
+    outcome: labelled.length > 0 ? 'evaluated' : samples.length > 0 ? 'unlabelled' : 'no-images',
+    counts: {
+      images: samples.length,
+      labelled: labelled.length,
+      unlabelled: samples.length - labelled.length,
+      noDigit: noDigitFiles.length,
+      skipped: skipped.length
+    },
     samples,
+    noDigitFiles,
     skipped,
     evaluation
   }
 }
 
-function sampleResult(file: string, label: Label | null, probabilities: Float32Array | null): SampleResult {
-  const common = { file, label: label?.label ?? null, labelSource: label?.source ?? null }
+function sampleResult(
+  file: string,
+  label: Label | null,
+  probabilities: Float32Array | null,
+  view28: string | null
+): SampleResult {
+  const common = { file, label: label?.label ?? null, labelSource: label?.source ?? null, view28 }
   if (probabilities === null) {
     return { ...common, predicted: null, confidence: 0, top3: [], probabilities: UNIFORM, noDigit: true }
   }

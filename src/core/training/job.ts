@@ -8,6 +8,7 @@ import type { BackendName } from '../../shared/schemas/models'
 import {
   HyperparametersSchema,
   type Hyperparameters,
+  type KeptModel,
   type TrainingEvent,
   type TrainingStatus
 } from '../../shared/schemas/training'
@@ -16,6 +17,7 @@ import { loadMnist } from '../data/mnist'
 import { buildMetadata } from '../models/metadata'
 import { ModelStore, slugify } from '../models/store'
 import { assertModelTarget, readMetadata, writeModelFolder } from '../models/format'
+import type { StepChoice, StepPreference } from './graph'
 import { train, type TrainingControl } from './trainer'
 
 type HyperparametersInput = Parameters<typeof HyperparametersSchema.parse>[0]
@@ -27,6 +29,8 @@ export interface TrainingJob {
   testSubset?: number
   name?: string
   backend?: BackendPreference
+  /** The graph step (many batches per native call, tfjs-node) or the lean step; default auto. */
+  step?: StepPreference
   /** Save into this model library (under a fresh id, or `modelId`)… */
   modelsDir?: string
   modelId?: string
@@ -37,6 +41,8 @@ export interface TrainingJob {
 export interface JobResult {
   status: TrainingStatus
   backend: BackendName
+  /** Which training step ran (the graph step, or the lean step and why). */
+  step: StepChoice
   testAccuracy: number | null
   epochsCompleted: number
 }
@@ -50,12 +56,12 @@ export interface JobCallbacks {
 export async function runTrainingJob(job: TrainingJob, callbacks: JobCallbacks): Promise<JobResult> {
   const { onEvent } = callbacks
   const log = callbacks.log ?? (() => {})
-  const status = (state: TrainingStatus['state'], message?: string, modelId?: string): TrainingStatus => {
+  const status = (state: TrainingStatus['state'], message?: string, kept?: KeptModel): TrainingStatus => {
     const event: TrainingStatus = {
       kind: 'status',
       state,
       ...(message ? { message } : {}),
-      ...(modelId ? { modelId } : {})
+      ...(kept ? { modelId: kept.id, kept } : {})
     }
     onEvent(event)
     return event
@@ -81,7 +87,13 @@ export async function runTrainingJob(job: TrainingJob, callbacks: JobCallbacks):
     throw error
   }
 
-  status('loading-data', `Loading MNIST from ${job.mnistFolder}`, job.outFolder ? undefined : modelId)
+  // The reserved id goes with this status, so a worker cancelled while loading can give it back.
+  onEvent({
+    kind: 'status',
+    state: 'loading-data',
+    message: `Loading MNIST from ${job.mnistFolder}`,
+    ...(job.outFolder ? {} : { modelId })
+  })
   const data = await loadMnist(job.mnistFolder, {
     trainLimit: job.trainSubset,
     testLimit: job.testSubset
@@ -91,8 +103,12 @@ export async function runTrainingJob(job: TrainingJob, callbacks: JobCallbacks):
   let deleted = false
 
   const started = performance.now()
-  status('running', `Training on ${backend.name}`)
   const result = await train({
+    step: job.step,
+    onStep: (choice) => {
+      log(`training step: ${choice.detail}`)
+      status('running', `Training on ${backend.name}, ${choice.kind} step`)
+    },
     hyperparameters: hp,
     train: data.train,
     test: data.test,
@@ -127,10 +143,30 @@ export async function runTrainingJob(job: TrainingJob, callbacks: JobCallbacks):
   }).catch(releaseAndThrow)
   await release()
   const testAccuracy = result.lastEpoch?.testAccuracy ?? null
+  const kept: KeptModel = {
+    id: modelId,
+    name,
+    epochsCompleted: result.epochsCompleted,
+    epochsPlanned: hp.epochs
+  }
   const final = result.cancelled
     ? saved
-      ? status('cancelled', `Cancelled; kept the model after epoch ${result.epochsCompleted}`, modelId)
+      ? status(
+          'cancelled',
+          `Cancelled; kept "${name}" after epoch ${result.epochsCompleted} of ${hp.epochs}`,
+          kept
+        )
       : status('cancelled', 'Cancelled before the first epoch ended: no model was saved')
-    : status('done', `Trained ${result.epochsCompleted} epochs in ${result.seconds.toFixed(1)} s`, modelId)
-  return { status: final, backend: backend.name, testAccuracy, epochsCompleted: result.epochsCompleted }
+    : status(
+        'done',
+        `Trained ${result.epochsCompleted} epochs in ${result.seconds.toFixed(1)} s; saved as "${name}"`,
+        kept
+      )
+  return {
+    status: final,
+    backend: backend.name,
+    step: result.step,
+    testAccuracy,
+    epochsCompleted: result.epochsCompleted
+  }
 }

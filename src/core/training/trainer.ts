@@ -25,6 +25,8 @@ import { FlatParameters } from './flat-params'
 import { WeightAverage } from './weight-average'
 import { dense, matMul, sigmoidBackward, softmaxCrossEntropy } from '../backend/native-ops'
 import { copyImages, fillLabels, toBackendSet, type BackendSet } from './tensors'
+import { openTrainingStep, type GraphStep, type StepChoice, type StepPreference } from './graph'
+import { StepTimes, type EpochTimes } from './graph/timing'
 
 export interface TrainingControl {
   /** True once the run should stop at the next batch boundary. */
@@ -36,6 +38,8 @@ export interface TrainingControl {
 export interface EpochResult {
   summary: EpochSummary
   weights: MlpWeights
+  /** Where the epoch's training time went (for the benchmark). */
+  times: EpochTimes
 }
 
 export interface TrainOptions {
@@ -50,6 +54,10 @@ export interface TrainOptions {
   initialWeights?: MlpWeights
   /** Let other work (IPC messages) run every this many batches. */
   yieldEvery?: number
+  /** The graph step (many batches per native call, tfjs-node only) or the lean step; default auto. */
+  step?: StepPreference
+  /** Told which step runs, before the first batch. */
+  onStep?: (choice: StepChoice) => void
 }
 
 export interface TrainResult {
@@ -58,6 +66,7 @@ export interface TrainResult {
   cancelled: boolean
   lastEpoch: EpochSummary | null
   seconds: number
+  step: StepChoice
 }
 
 const now = () => performance.now() / 1000
@@ -163,15 +172,31 @@ export function learningRateAt(
   )
 }
 
+/** The graph step's block at this batch: full batches up to the next report point; a last short batch alone. */
+function graphBlock(graph: GraphStep, batch: number, fullBatches: number, reportEvery: number): number {
+  if (batch >= fullBatches) return 1
+  return graph.blockLength(Math.min(fullBatches - batch, reportEvery - (batch % reportEvery)))
+}
+
 export async function train(options: TrainOptions): Promise<TrainResult> {
   const hp = options.hyperparameters
   const started = now()
   const random = new Random(hp.seed)
   const weights0 = options.initialWeights ?? initWeights(layerSizes(hp.hiddenUnits), hp.seed)
-  const params = new FlatParameters(weights0, { learningRate: hp.learningRate })
+  // The step-selection point: the graph step where it loads (blocks of batches, one native call each),
+  // else the lean step below.
   const augment = createAugmenter(hp.augmentation, random)
+  const { graph, choice } = await openTrainingStep(options.step ?? 'auto', {
+    weights: weights0,
+    dropout: hp.dropout,
+    learningRate: hp.learningRate,
+    resident: augment ? null : options.train
+  })
+  options.onStep?.(choice)
+  const lean = graph ? null : new FlatParameters(weights0, { learningRate: hp.learningRate })
+  const params = graph ?? (lean as FlatParameters)
   const averaging = hp.averageLastEpochs > 0 ? new WeightAverage() : null
-  const jsBatches = augment !== null || process.env.DIGIT_STUDIO_BATCHES !== 'backend'
+  const jsBatches = graph !== null || augment !== null || process.env.DIGIT_STUDIO_BATCHES !== 'backend'
   const trainCount = options.train.count
   const trainSet = jsBatches ? null : toBackendSet(options.train)
   const testSet = toBackendSet(options.test)
@@ -182,6 +207,15 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   const batchOneHot = new Float32Array(jsBatches ? batchSize * CLASSES : 0)
   const batchLabels = new Int32Array(jsBatches ? batchSize : 0)
   const yieldEvery = options.yieldEvery ?? Math.min(10, hp.reportEvery)
+  const times = new StepTimes()
+  // The paper's cadence (every reportEvery batches) wherever it gives a curve (5 or more points an epoch);
+  // small runs get about 10 points an epoch instead of one.
+  const reportInterval =
+    batchesPerEpoch >= 5 * hp.reportEvery
+      ? hp.reportEvery
+      : Math.max(1, Math.min(hp.reportEvery, Math.floor(batchesPerEpoch / 10)))
+  // Time spent paused is not training time (epoch seconds, speed and ETA leave it out).
+  let pausedTotal = 0
   let step = 0
   let lastEpoch: EpochSummary | null = null
   let epochsCompleted = 0
@@ -189,8 +223,22 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   let lastGood: MlpWeights | null = null
 
   try {
+    // Step 0: the untrained model, so that a curve starts where training does.
+    const initial = tf.tidy(() => evaluateOnBackend(testSet, params.layers()))
+    options.onProgress?.({
+      kind: 'batch',
+      step: 0,
+      epoch: 1,
+      batchInEpoch: 0,
+      batchesPerEpoch,
+      loss: initial.loss,
+      accuracy: initial.accuracy,
+      samplesPerSecond: 0,
+      etaSeconds: 0
+    })
     for (let epoch = 1; epoch <= hp.epochs && !cancelled; epoch++) {
       const epochStart = now()
+      const pausedBefore = pausedTotal
       params.setLearningRate(learningRateAt(hp, epoch))
       const order = random.permutation(trainCount)
       const perm = jsBatches ? null : tf.tensor1d(order, 'int32')
@@ -199,22 +247,30 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       let seen = 0
       for (let batch = 0; batch < batchesPerEpoch; batch++) {
         const start = batch * batchSize
-        const size = Math.min(batchSize, trainCount - start)
-        const dropoutSeed = hp.dropout > 0 ? random.int(2 ** 31) : null
+        const block = graph ? graphBlock(graph, batch, Math.floor(trainCount / batchSize), reportInterval) : 0
+        const size = Math.min((block || 1) * batchSize, trainCount - start)
+        const dropoutSeed = hp.dropout > 0 && !block ? random.int(2 ** 31) : null
         const indices = order.subarray(start, start + size)
+        times.startStep()
         const next = tf.tidy(() => {
+          if (graph) {
+            const blockSet = { ...options.train, indices, batches: block, batchSize: size / block }
+            return tf.add(totals, graph.run({ ...blockSet, random, augment, times })) as tf.Tensor1D
+          }
           let x: tf.Tensor2D
           let oneHot: tf.Tensor2D
           let labels: tf.Tensor1D
           if (jsBatches) {
             // Batches built in JavaScript from the bytes: one upload each, and the 188 MB float copy of
             // the training set never exists (peak memory stays well under 1 GiB).
+            times.startData()
             if (augment) augment(options.train.images, indices, batchX)
             else copyImages(options.train.images, indices, batchX)
             fillLabels(options.train.labels, indices, batchOneHot, batchLabels)
             x = tf.tensor2d(batchX.subarray(0, size * PIXELS), [size, PIXELS])
             oneHot = tf.tensor2d(batchOneHot.subarray(0, size * CLASSES), [size, CLASSES])
             labels = tf.tensor1d(batchLabels.subarray(0, size), 'int32')
+            times.endData()
           } else {
             const idx = (perm as tf.Tensor1D).slice(start, size)
             x = tf.gather((trainSet as BackendSet).images, idx) as tf.Tensor2D
@@ -229,18 +285,20 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
             hp.dropout,
             dropoutSeed
           )
-          params.applyAdam(grads)
+          ;(lean as FlatParameters).applyAdam(grads)
           return tf.add(totals, stats) as tf.Tensor1D
         })
+        times.endStep()
         totals.dispose()
         totals = next
-        step++
+        step += block || 1
         seen += size
-        if ((batch + 1) % hp.reportEvery === 0 || batch + 1 === batchesPerEpoch) {
+        batch += (block || 1) - 1
+        if ((batch + 1) % reportInterval === 0 || batch + 1 === batchesPerEpoch) {
           const [loss, correct] = totals.dataSync()
           const samples = seen - window.samples
           const t = now()
-          const elapsed = t - started
+          const elapsed = t - started - pausedTotal
           options.onProgress?.({
             kind: 'batch',
             step,
@@ -255,9 +313,13 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
           })
           window = { at: t, batch: batch + 1, loss, correct, samples: seen }
         }
-        if ((batch + 1) % yieldEvery === 0) {
+        if ((batch + 1) % yieldEvery === 0 || block > 1) {
           await nextTick()
+          const waitStart = now()
           await options.control?.waitWhilePaused()
+          const pausedFor = now() - waitStart
+          pausedTotal += pausedFor
+          window.at += pausedFor
           if (options.control?.cancelled()) {
             cancelled = true
             break
@@ -270,6 +332,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         break
       }
       const [lossSum, correctSum] = totals.dataSync()
+      const epochTimes = times.take()
       totals.dispose()
       // Within the averaging window the model is the mean of the epoch-end weights so far.
       const averaged =
@@ -278,7 +341,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         ? evaluateWeights(testSet, averaged)
         : tf.tidy(() => evaluateOnBackend(testSet, params.layers()))
       epochsCompleted = epoch
-      const elapsed = now() - started
+      const elapsed = now() - started - pausedTotal
       lastEpoch = {
         kind: 'epoch',
         epoch,
@@ -287,11 +350,11 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         trainAccuracy: correctSum / seen,
         testLoss: test.loss,
         testAccuracy: test.accuracy,
-        seconds: now() - epochStart,
+        seconds: now() - epochStart - (pausedTotal - pausedBefore),
         etaSeconds: (elapsed / epoch) * (hp.epochs - epoch)
       }
       lastGood = averaged ?? params.weights()
-      await options.onEpoch?.({ summary: lastEpoch, weights: lastGood })
+      await options.onEpoch?.({ summary: lastEpoch, weights: lastGood, times: epochTimes })
       await nextTick()
       if (options.control?.cancelled()) cancelled = epoch < hp.epochs
     }
@@ -305,6 +368,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     epochsCompleted,
     cancelled,
     lastEpoch,
-    seconds: now() - started
+    seconds: now() - started,
+    step: choice
   }
 }

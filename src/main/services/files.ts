@@ -3,11 +3,13 @@ import { SafeWriteError, writeFailureReason, writeFileSafely } from '../../core/
 import { ServiceError } from '../ipc/router'
 
 export function writeError(path: string, error: unknown): ServiceError {
-  const conflict = error instanceof SafeWriteError && error.code === 'exists'
-  return new ServiceError(
-    conflict ? 'conflict' : 'unavailable',
-    `Cannot save ${path}: ${writeFailureReason(error)}. Choose another place.`
-  )
+  if (error instanceof SafeWriteError && error.code === 'exists')
+    return new ServiceError('conflict', `Cannot save ${path}: ${error.reason}. Choose another name.`)
+  const reason = writeFailureReason(error)
+  return new ServiceError('io', `Cannot save ${path}: ${reason}. Choose another place.`, 'diskRefused', {
+    path,
+    reason
+  })
 }
 
 /**

@@ -1,6 +1,7 @@
 import { toMnistForm, toView28 } from '../../core/preprocess'
 import { argmax10 } from '../../core/evaluation'
 import type { Prediction } from '../../shared/schemas/images'
+import type { GrayImage } from '../../core/preprocess/types'
 import { ServiceError, type Handlers } from '../ipc/router'
 import type { ModelService } from './models'
 
@@ -13,25 +14,34 @@ export function predictHandlers(models: ModelService): Pick<Handlers, 'predict.i
       if (data.length !== width * height) {
         throw new ServiceError('bad-request', `Expected ${width * height} pixels, got ${data.length}.`)
       }
-      const form = toMnistForm({ width, height, data })
-      if (form.kind === 'no-digit') {
-        return {
-          digit: null,
-          probabilities: Array(10).fill(0),
-          view28: null,
-          noDigitReason: form.reason,
-          milliseconds: performance.now() - started
-        }
-      }
-      const model = await models.active()
-      const probabilities = Array.from(await model.predict(form.pixels, 1))
-      return {
-        digit: argmax10(probabilities),
-        probabilities,
-        view28: Array.from(toView28(form) ?? []),
-        noDigitReason: null,
-        milliseconds: performance.now() - started
-      }
+      return predictGray(models, { width, height, data }, started)
     }
+  }
+}
+
+/** The single-digit prediction of a grey image (the pad's canvas), as predict.image answers it. */
+export async function predictGray(
+  models: ModelService,
+  image: GrayImage,
+  started = performance.now()
+): Promise<Prediction> {
+  const form = toMnistForm(image)
+  if (form.kind === 'no-digit') {
+    return {
+      digit: null,
+      probabilities: Array(10).fill(0),
+      view28: null,
+      noDigitReason: form.reason,
+      milliseconds: performance.now() - started
+    }
+  }
+  const model = await models.active()
+  const probabilities = Array.from(await model.predict(form.pixels, 1))
+  return {
+    digit: argmax10(probabilities),
+    probabilities,
+    view28: Array.from(toView28(form) ?? []),
+    noDigitReason: null,
+    milliseconds: performance.now() - started
   }
 }

@@ -1,10 +1,13 @@
 import { randomUUID } from 'node:crypto'
 import { exportResult } from '../../core/export'
 import { importFolder, renderSampleImage } from '../../core/import'
+import { checkUserPath } from '../../core/paths'
 import type { ImportResult } from '../../shared/schemas/import'
+import type { ImportResultWithId } from '../../shared/schemas/jobs'
 import type { EmitEvent } from '../ipc/events'
-import { ServiceError, type Handlers } from '../ipc/router'
+import { ServiceError, toCallError, type Handlers } from '../ipc/router'
 import { writeFileAtomically } from './files'
+import type { JobTracker } from './jobs'
 import type { ModelService } from './models'
 import type { SettingsStore } from './settings'
 
@@ -22,8 +25,15 @@ export class TestSetService {
 
   constructor(
     private readonly models: ModelService,
-    private readonly settings: SettingsStore
+    private readonly settings: SettingsStore,
+    private readonly jobs: JobTracker
   ) {}
+
+  /** Makes the last import kept in the data folder available again (gallery, exports) after a restart. */
+  async restore(): Promise<void> {
+    const last = await this.jobs.restore()
+    if (last) this.results.set(last.importId, last)
+  }
 
   private result(importId: string): ImportResult {
     const result = this.results.get(importId)
@@ -32,33 +42,49 @@ export class TestSetService {
     return result
   }
 
+  /** Imports a folder with the active model (or `modelId`) and keeps the result for galleries and exports. */
+  async runImport(
+    request: { folder: string; modelId?: string },
+    emit: EmitEvent
+  ): Promise<ImportResultWithId> {
+    const folder = checkUserPath(request.folder)
+    const modelId = request.modelId
+    if (this.running) throw new ServiceError('conflict', 'An import is already running.')
+    const controller = new AbortController()
+    this.running = controller
+    this.jobs.importStarted(folder, modelId ?? null)
+    try {
+      // The import keeps its model to the end, even if it is renamed, deleted or switched meanwhile.
+      const { model: classifier, release } = await this.models.borrow(modelId)
+      try {
+        const result = await importFolder(folder, classifier, {
+          signal: controller.signal,
+          onProgress: (progress) => {
+            this.jobs.importProgress(progress)
+            emit('testset.progress', progress)
+          }
+        })
+        const importId = randomUUID()
+        this.results.set(importId, result)
+        for (const old of [...this.results.keys()].slice(0, -KEEP_RESULTS)) this.results.delete(old)
+        // Remembering the folder is a convenience: a read-only or full data folder must not lose the result.
+        await this.settings.update({ lastImportFolder: folder }).catch(() => undefined)
+        await this.jobs.importFinished({ ...result, importId })
+        return { ...result, importId }
+      } finally {
+        release()
+      }
+    } catch (error) {
+      this.jobs.importFailed(toCallError(error))
+      throw error
+    } finally {
+      this.running = null
+    }
+  }
+
   handlers(emit: EmitEvent): TestSetCalls {
     return {
-      'testset.import': async ({ folder, modelId }) => {
-        if (this.running) throw new ServiceError('conflict', 'An import is already running.')
-        const controller = new AbortController()
-        this.running = controller
-        try {
-          // The import keeps its model to the end, even if it is renamed, deleted or switched meanwhile.
-          const { model: classifier, release } = await this.models.borrow(modelId)
-          try {
-            const result = await importFolder(folder, classifier, {
-              signal: controller.signal,
-              onProgress: (progress) => emit('testset.progress', progress)
-            })
-            const importId = randomUUID()
-            this.results.set(importId, result)
-            for (const old of [...this.results.keys()].slice(0, -KEEP_RESULTS)) this.results.delete(old)
-            // Remembering the folder is a convenience: a read-only or full data folder must not lose the result.
-            await this.settings.update({ lastImportFolder: folder }).catch(() => undefined)
-            return { ...result, importId }
-          } finally {
-            release()
-          }
-        } finally {
-          this.running = null
-        }
-      },
+      'testset.import': (request) => this.runImport(request, emit),
       'testset.cancel': async () => {
         const running = this.running
         running?.abort()
@@ -74,8 +100,12 @@ export class TestSetService {
       },
       'testset.export': async ({ importId, format, file }) => {
         const exported = exportResult(this.result(importId), format)
-        if (file) await writeFileAtomically(file, exported.content, 'if-confirmed')
-        return { fileName: exported.fileName, content: exported.content, savedTo: file ?? null }
+        if (file) await writeFileAtomically(checkUserPath(file), exported.content, 'if-confirmed')
+        return {
+          fileName: exported.fileName,
+          content: exported.content,
+          savedTo: file ? checkUserPath(file) : null
+        }
       }
     }
   }

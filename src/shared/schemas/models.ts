@@ -3,6 +3,9 @@ import { HyperparametersSchema } from './training'
 
 export const BackendNameSchema = z.enum(['tensorflow', 'wasm', 'cpu'])
 export type BackendName = z.infer<typeof BackendNameSchema>
+/** The backend setting: a backend by name, or 'auto' (the fastest that loads). */
+export const BackendPreferenceSchema = z.enum(['auto', ...BackendNameSchema.options])
+export type BackendPreference = z.infer<typeof BackendPreferenceSchema>
 
 /** Written beside the tfjs model files as metadata.json. */
 export const ModelMetadataSchema = z.object({

@@ -1,5 +1,12 @@
 import { z } from 'zod'
 
+/** MNIST's split sizes (the limits of the subsets one may train and test on). */
+export const MNIST_SIZES = { train: 60_000, test: 10_000 } as const
+
+/** Training on a subset of MNIST: at least 100 images (one batch of the paper's size), at most all of them. */
+export const TrainSubsetSchema = z.number().int().min(100).max(MNIST_SIZES.train)
+export const TestSubsetSchema = z.number().int().min(100).max(MNIST_SIZES.test)
+
 /** The paper's hyperparameters (section 2.2) are the defaults. */
 export const AugmentationSchema = z.object({
   /** Random affine: rotation ±degrees, scale range, shift ±pixels (on the 28×28 image). */
@@ -84,12 +91,23 @@ export const TrainingStateSchema = z.enum([
 ])
 export type TrainingState = z.infer<typeof TrainingStateSchema>
 
+/** The model a finished or cancelled run kept: its id, its name, and after which epoch of how many. */
+export const KeptModelSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  epochsCompleted: z.number().int(),
+  epochsPlanned: z.number().int()
+})
+export type KeptModel = z.infer<typeof KeptModelSchema>
+
 export const TrainingStatusSchema = z.object({
   kind: z.literal('status'),
   state: TrainingStateSchema,
   message: z.string().optional(),
   /** Set when a model was saved (done, or cancelled after at least one epoch). */
-  modelId: z.string().optional()
+  modelId: z.string().optional(),
+  /** With modelId: what was kept (done, or cancelled after at least one epoch). */
+  kept: KeptModelSchema.optional()
 })
 export type TrainingStatus = z.infer<typeof TrainingStatusSchema>
 

@@ -10,9 +10,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { safeWriteHooks } from '../../../src/core/fs/safe-write'
 import { ModelStore } from '../../../src/core/models'
 import type { ImportResult } from '../../../src/shared/schemas/import'
-import { writeDigitFolder } from './digit-folder'
+import { writeDigitFolder } from '../../support/digit-folder'
 import { modelVersion } from './saved-versions'
-import { startServices, type RunningServices } from './services'
+import { startServices, type RunningServices } from '../../support/services'
 import { countFromEnv, MNIST_DIR, recordFigures, tempDir } from './support'
 
 const FILES = countFromEnv('HARDENING_CHURN_FILES', 300)

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { selectBackend } from '../../../src/core/backend'
 import { ModelStore, runnerModel } from '../../../src/core/models'
-import { seededRandom } from '../../unit/pipeline/mnist-sample'
+import { seededRandom } from '../../support/mnist-sample'
 import { modelVersion, SLOT } from './saved-versions'
 import { REPO_ROOT, SEED, countFromEnv, recordFigures, tempDir } from './support'
 
