@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url'
 import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL } from '../shared/wire'
 import { createMainWindow, hardenSession } from './app/window'
 import { isAppUrl } from './app/security'
+import { registerAppScheme, serveAppScheme } from './app/protocol'
 import { defaultDataDir } from '../core/paths'
 import type { ShellHost } from './app/shell'
 import { EventHub } from './ipc/events'
@@ -35,8 +36,10 @@ const host: ShellHost = {
 }
 
 if (!app.requestSingleInstanceLock()) app.quit()
+registerAppScheme()
 
 app.whenReady().then(async () => {
+  serveAppScheme(join(outDir, '../renderer'))
   hardenSession()
   const events = new EventHub()
   const services = await createServices({

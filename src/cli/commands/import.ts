@@ -92,6 +92,7 @@ export const command: CliCommand = {
     const exportFile = values.export === undefined ? undefined : resolveUserPath(values.export)
     const format = parseFormat(values.format) ?? (exportFile ? formatFromFileName(exportFile) : undefined)
     if (format && !exportFile) throw new UsageError('--format needs --export FILE')
+
     if (exportFile) await requireFolderOf(exportFile)
     if (exportFile) await writeExport(exportFile, '', values.force, true)
     const folder = resolveUserPath(positionals[0])

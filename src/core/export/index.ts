@@ -40,8 +40,9 @@ export function percent(fraction: number | null): string {
 const probability = (p: number) => p.toFixed(4)
 
 /**
- * Cells come from file names, which can start with `=`, `+`, `-` or `@` (a spreadsheet would run them as
- * formulas: they get a leading `'`, as OWASP advises) or hold a bare LF or CR (quoted, so a row never splits).
+ * CSV text as every export writes it: UTF-8 with a byte-order mark, CRLF line ends. Cells come from file names,
+ * which can start with `=`, `+`, `-` or `@` (a spreadsheet would run them as formulas: they get a leading `'`,
+ * as OWASP advises) or hold a bare LF or CR (quoted, so a row never splits).
  */
 export function csv(rows: (string | number)[][]): string {
   return (

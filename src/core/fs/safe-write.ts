@@ -10,8 +10,8 @@ import { randomBytes } from 'node:crypto'
 import { constants } from 'node:fs'
 import { lstat, mkdir, open, rename, rm, stat } from 'node:fs/promises'
 import path from 'node:path'
-import { describeFileType } from './safe-read'
 import { SYSTEM_REASONS } from '../system-errors'
+import { describeFileType } from './safe-read'
 
 export type SafeWriteCode = 'exists' | 'not-regular' | 'not-a-folder' | 'too-deep'
 
@@ -26,8 +26,6 @@ export class SafeWriteError extends Error {
     super(`${file}: ${reason}`)
   }
 }
-
-/** What a failed write means for the user; Node's own messages name no path for write errors. */
 
 /** The reason a write failed, in words, with the system's code: "the folder is read-only (EROFS)". */
 export function writeFailureReason(error: unknown): string {

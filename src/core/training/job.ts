@@ -56,17 +56,12 @@ export interface JobCallbacks {
 export async function runTrainingJob(job: TrainingJob, callbacks: JobCallbacks): Promise<JobResult> {
   const { onEvent } = callbacks
   const log = callbacks.log ?? (() => {})
-  const status = (
-    state: TrainingStatus['state'],
-    message?: string,
-    kept?: KeptModel,
-    modelId?: string
-  ): TrainingStatus => {
+  const status = (state: TrainingStatus['state'], message?: string, kept?: KeptModel): TrainingStatus => {
     const event: TrainingStatus = {
       kind: 'status',
       state,
       ...(message ? { message } : {}),
-      ...(kept ? { modelId: kept.id, kept } : modelId ? { modelId } : {})
+      ...(kept ? { modelId: kept.id, kept } : {})
     }
     onEvent(event)
     return event
@@ -92,12 +87,13 @@ export async function runTrainingJob(job: TrainingJob, callbacks: JobCallbacks):
     throw error
   }
 
-  status(
-    'loading-data',
-    `Loading MNIST from ${job.mnistFolder}`,
-    undefined,
-    job.outFolder ? undefined : modelId
-  )
+  // The reserved id goes with this status, so a worker cancelled while loading can give it back.
+  onEvent({
+    kind: 'status',
+    state: 'loading-data',
+    message: `Loading MNIST from ${job.mnistFolder}`,
+    ...(job.outFolder ? {} : { modelId })
+  })
   const data = await loadMnist(job.mnistFolder, {
     trainLimit: job.trainSubset,
     testLimit: job.testSubset

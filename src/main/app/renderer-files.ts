@@ -4,15 +4,10 @@
  * both answer a malformed or hostile URL the same way (400, never an exception) and the tests can drive it
  * directly.
  */
+import { realpath } from 'node:fs/promises'
 import { extname, join, normalize, sep } from 'node:path'
 import { readRegularFile, SafeReadError } from '../../core/fs/safe-read'
-import { CONTENT_SECURITY_POLICY } from './security'
-
-/** The scheme and host the packaged app loads its pages from: app://renderer/index.html. */
-export const APP_SCHEME = 'app'
-export const APP_HOST = 'renderer'
-export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`
-export const APP_INDEX_URL = `${APP_ORIGIN}/index.html`
+import { APP_ORIGIN, CONTENT_SECURITY_POLICY } from './security'
 
 /** No file of the built renderer comes near this; anything larger is not one of ours. */
 const MAX_RENDERER_FILE_BYTES = 32 * 1024 * 1024
@@ -64,9 +59,14 @@ export async function serveRendererFile(root: string, url: string, method: strin
   if (!file.startsWith(base.endsWith(sep) ? base : base + sep)) return text(404, 'Not found')
   let body: Buffer
   try {
-    body = await readRegularFile(file, { maxBytes: MAX_RENDERER_FILE_BYTES })
+    // A link inside the folder must not lead out of it.
+    const real = await realpath(file)
+    const realBase = await realpath(base)
+    if (!real.startsWith(realBase.endsWith(sep) ? realBase : realBase + sep)) return text(404, 'Not found')
+    body = await readRegularFile(real, { maxBytes: MAX_RENDERER_FILE_BYTES })
   } catch (error) {
-    if (error instanceof SafeReadError) return text(404, 'Not found')
+    if (error instanceof SafeReadError || typeof (error as { code?: unknown }).code === 'string')
+      return text(404, 'Not found')
     return text(500, 'Cannot read the file')
   }
   return {

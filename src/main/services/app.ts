@@ -2,9 +2,9 @@ import type { Handlers } from '../ipc/router'
 import type { ShellHost } from '../app/shell'
 import type { SettingsStore } from './settings'
 import type { EngineService } from './engine'
+import { rememberConfirmedPath } from './files'
 import type { MnistService } from './mnist'
 import { checkUserPath } from '../../core/paths'
-import { rememberConfirmedPath } from './files'
 
 type AppCalls = Pick<
   Handlers,

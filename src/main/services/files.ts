@@ -4,7 +4,7 @@ import { ServiceError } from '../ipc/router'
 
 export function writeError(path: string, error: unknown): ServiceError {
   if (error instanceof SafeWriteError && error.code === 'exists')
-    return new ServiceError('conflict', `Cannot save ${path}: ${error.reason}. Choose another place.`)
+    return new ServiceError('conflict', `Cannot save ${path}: ${error.reason}. Choose another name.`)
   const reason = writeFailureReason(error)
   return new ServiceError('io', `Cannot save ${path}: ${reason}. Choose another place.`, 'diskRefused', {
     path,

@@ -100,9 +100,12 @@ export class TestSetService {
       },
       'testset.export': async ({ importId, format, file }) => {
         const exported = exportResult(this.result(importId), format)
-        const target = file ? checkUserPath(file) : null
-        if (target) await writeFileAtomically(target, exported.content, 'if-confirmed')
-        return { fileName: exported.fileName, content: exported.content, savedTo: target }
+        if (file) await writeFileAtomically(checkUserPath(file), exported.content, 'if-confirmed')
+        return {
+          fileName: exported.fileName,
+          content: exported.content,
+          savedTo: file ? checkUserPath(file) : null
+        }
       }
     }
   }

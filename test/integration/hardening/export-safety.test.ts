@@ -82,9 +82,7 @@ describe('writing an export file', () => {
   it.runIf(linux)('answers at once for exports under /proc/self/x/…', async () => {
     const started = performance.now()
     const file = `/proc/self/x/${path.basename(root)}/out.csv`
-    await expect(within(writeFileAtomically(file, 'x'), 5000)).rejects.toMatchObject({
-      code: 'io'
-    })
+    await expect(within(writeFileAtomically(file, 'x'), 5000)).rejects.toMatchObject({ code: 'io' })
     const store = new ModelStore({ dir: path.join(root, 'library') })
     const v = modelVersion(1)
     await store.save('m', v.weights, v.metadata)
@@ -150,7 +148,7 @@ function resultWithFiles(files: string[]): ImportResult {
   return {
     folder: '/scans',
     modelId: 'default',
-    modelName: 'Digit Studio',
+    modelName: 'shipped',
     startedAt: '2026-01-01T00:00:00.000Z',
     finishedAt: '2026-01-01T00:00:01.000Z',
     seconds: 1,
@@ -163,12 +161,12 @@ function resultWithFiles(files: string[]): ImportResult {
       file,
       label: null,
       labelSource: null,
-      view28: null,
       predicted: 3,
       confidence: 0.9,
       top3: [{ digit: 3, probability: 0.9 }],
       probabilities: Array.from({ length: 10 }, (_, d) => (d === 3 ? 0.9 : 0.1 / 9)),
-      noDigit: false
+      noDigit: false,
+      view28: null
     }))
   }
 }
