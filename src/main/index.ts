@@ -1,4 +1,6 @@
 /** The desktop app's main process: the window, the native dialogs, and the services behind the IPC bridge. */
+// First: the util shim tfjs-node needs on Node 23+ (see core/backend/node-compat).
+import '../core/backend/node-compat'
 import { app, BrowserWindow, dialog, ipcMain } from 'electron'
 import { dirname } from 'node:path'
 import { fileURLToPath } from 'node:url'

@@ -4,6 +4,7 @@ import type { SettingsStore } from './settings'
 import type { EngineService } from './engine'
 import type { MnistService } from './mnist'
 import { checkUserPath } from '../../core/paths'
+import { rememberConfirmedPath } from './files'
 
 type AppCalls = Pick<
   Handlers,
@@ -44,6 +45,8 @@ export function appHandlers(
       return next
     },
     'dialog.pickFolder': async ({ title }) => ({ path: await host.pickFolder(title) }),
-    'dialog.saveFile': async ({ defaultName, title }) => ({ path: await host.saveFile(defaultName, title) })
+    'dialog.saveFile': async ({ defaultName, title }) => ({
+      path: rememberConfirmedPath(await host.saveFile(defaultName, title))
+    })
   }
 }
