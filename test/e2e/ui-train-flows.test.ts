@@ -36,6 +36,18 @@ describe('Train: plain field errors, a confirmed cancel that says what was kept,
     expect(await page.getByTestId('hp-batch-size').getAttribute('aria-invalid')).toBeNull()
   })
 
+  it('says that the MNIST download needs internet, and how to use a folder instead', async () => {
+    const { page } = running
+    await page.getByTestId('problem').getByRole('button', { name: 'Dismiss' }).click()
+    await page.getByTestId('mnist-download').click()
+    const problem = page.getByTestId('problem')
+    await problem.waitFor({ timeout: 120_000 })
+    const text = (await problem.textContent()) ?? ''
+    expect(text).toContain('needs an internet connection')
+    expect(text).toContain('t10k-labels-idx1-ubyte.gz')
+    expect(text).not.toMatch(/not reachable|The input could not be used/)
+  })
+
   it('resets every field, the image counts too, with "Paper defaults"', async () => {
     const { page } = running
     await page.getByTestId('train-subset').fill('2000')

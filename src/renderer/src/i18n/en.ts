@@ -75,8 +75,9 @@ export const en = {
     viewFailedHint:
       'The rest of the app still works. Reload the view; if it happens again, restart Digit Studio.',
     reload: 'Reload view',
-    unavailable: 'Digit Studio’s engine is not reachable.',
-    unavailableHint: 'Check that the app (or `npm run web`) is still running, then try again.',
+    unavailable: 'That is not available right now.',
+    unavailableHint:
+      'The reason is above. A download needs an internet connection; if the connection to Digit Studio was lost, check that the app (or `npm run web`) is still running.',
     badRequest: 'Some values were not accepted.',
     badRequestHint: 'Correct the values marked in red and try again.',
     notFound: 'It was not found.',

@@ -73,8 +73,9 @@ export const zhCN: Messages = {
     viewFailed: '此视图出现故障',
     viewFailedHint: '应用的其他部分仍可使用。请重新加载此视图；如果再次出现，请重启 Digit Studio。',
     reload: '重新加载视图',
-    unavailable: '无法连接 Digit Studio 的引擎。',
-    unavailableHint: '请确认应用（或 `npm run web`）仍在运行，然后重试。',
+    unavailable: '此功能现在不可用。',
+    unavailableHint:
+      '原因见上文。下载需要互联网连接；如果与 Digit Studio 的连接已断开，请确认应用（或 `npm run web`）仍在运行。',
     badRequest: '部分数值未被接受。',
     badRequestHint: '请修改标红的数值后重试。',
     notFound: '未找到。',
