@@ -145,7 +145,7 @@ export async function runTrainingJob(job: TrainingJob, callbacks: JobCallbacks):
   const testAccuracy = result.lastEpoch?.testAccuracy ?? null
   const kept: KeptModel = {
     id: modelId,
-    name,
+    name: currentName,
     epochsCompleted: result.epochsCompleted,
     epochsPlanned: hp.epochs
   }
@@ -153,13 +153,13 @@ export async function runTrainingJob(job: TrainingJob, callbacks: JobCallbacks):
     ? saved
       ? status(
           'cancelled',
-          `Cancelled; kept "${name}" after epoch ${result.epochsCompleted} of ${hp.epochs}`,
+          `Cancelled; kept "${currentName}" after epoch ${result.epochsCompleted} of ${hp.epochs}`,
           kept
         )
       : status('cancelled', 'Cancelled before the first epoch ended: no model was saved')
     : status(
         'done',
-        `Trained ${result.epochsCompleted} epochs in ${result.seconds.toFixed(1)} s; saved as "${name}"`,
+        `Trained ${result.epochsCompleted} epochs in ${result.seconds.toFixed(1)} s; saved as "${currentName}"`,
         kept
       )
   return {

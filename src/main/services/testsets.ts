@@ -49,7 +49,7 @@ export class TestSetService {
   ): Promise<ImportResultWithId> {
     const folder = checkUserPath(request.folder)
     const modelId = request.modelId
-    if (this.running) throw new ServiceError('conflict', 'An import is already running.')
+    if (this.running) throw new ServiceError('conflict', 'An import is already running.', 'alreadyRunning')
     const controller = new AbortController()
     this.running = controller
     this.jobs.importStarted(folder, modelId ?? null)
