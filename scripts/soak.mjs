@@ -11,7 +11,14 @@ const counts = {
   HARDENING_CANCELS: 10,
   HARDENING_PREDICTIONS: 10000,
   HARDENING_IMPORT_FILES: 60000,
-  FUZZ_RUNS: 1000
+  FUZZ_RUNS: 1000,
+  // Hardening, round 2 (issue 13)
+  HARDENING_WEB_REQUESTS: 5000,
+  HARDENING_TARGETS: 1000,
+  HARDENING_HOSTILE_FILES: 1000,
+  HARDENING_CSV_NAMES: 5000,
+  HARDENING_CHURN_FILES: 5000,
+  HARDENING_LIFECYCLE_CANCELS: 10
 }
 for (const name of Object.keys(counts)) {
   if (process.env[name]) counts[name] = Number(process.env[name])

@@ -58,11 +58,15 @@ export function progressBar(
  * An optional numeric option checked against the schema it feeds (so the CLI and the UI share one set of limits);
  * a bad value is a UsageError naming the option and the schema's bounds.
  */
+/** A plain decimal number: sign, digits, fraction, exponent (1e-6); no spaces, hex, octal or binary. */
+const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)(e[+-]?\d+)?$/i
+
 export function schemaOption(value: string | undefined, name: string, schema: z.ZodType): number | undefined {
   if (value === undefined) return undefined
   const n = Number(value)
   const parsed = schema.safeParse(n)
-  if (value.trim() !== '' && Number.isFinite(n) && parsed.success) return n
+  // Plain decimal only: Number() would also take '0x10', ' 3' or '0b1'.
+  if (DECIMAL.test(value) && Number.isFinite(n) && parsed.success) return n
   const { min, max, exclusiveMin, integer } = numberBounds(schema)
   const kind = integer ? 'an integer' : 'a number'
   const from = min === null ? '' : exclusiveMin ? ` greater than ${min}` : ` from ${min}`

@@ -6,7 +6,7 @@
  * without it waits for a writer forever, holding a thread-pool thread) and type-checked on the open descriptor
  * before a single byte is read.
  */
-import { constants, fstatSync, openSync, closeSync, readSync, type Stats } from 'node:fs'
+import { constants, fstatSync, lstatSync, openSync, closeSync, readSync, type Stats } from 'node:fs'
 import { lstat, open, stat, type FileHandle } from 'node:fs/promises'
 
 export type SafeReadCode = 'not-found' | 'not-regular' | 'too-large' | 'wrong-size' | 'unreadable'
@@ -59,17 +59,12 @@ function tooLarge(file: string, size: number | null, maxBytes: number): SafeRead
   )
 }
 
-/** Why a path could not be opened, naming broken links as such (stat and open both say ENOENT for them). */
-async function openError(file: string, error: unknown): Promise<SafeReadError> {
+/** An open or read error as a SafeReadError with a reason a user can act on. */
+function errnoError(file: string, error: unknown, brokenLink: boolean): SafeReadError {
   const code = (error as NodeJS.ErrnoException).code
   if (code === 'ENOENT') {
-    const link = await lstat(file).catch(() => null)
-    return new SafeReadError(
-      'not-found',
-      file,
-      link?.isSymbolicLink() ? 'broken symbolic link (its target does not exist)' : 'file not found',
-      { cause: error }
-    )
+    const reason = brokenLink ? 'broken symbolic link (its target does not exist)' : 'file not found'
+    return new SafeReadError('not-found', file, reason, { cause: error })
   }
   if (code === 'EISDIR') return new SafeReadError('not-regular', file, 'a folder, not a regular file')
   if (code === 'EACCES' || code === 'EPERM')
@@ -78,6 +73,13 @@ async function openError(file: string, error: unknown): Promise<SafeReadError> {
     return new SafeReadError('unreadable', file, 'too many levels of symbolic links', { cause: error })
   const message = error instanceof Error ? error.message : String(error)
   return new SafeReadError('unreadable', file, `cannot read (${code ?? message})`, { cause: error })
+}
+
+/** Why a path could not be opened, naming broken links as such (stat and open both say ENOENT for them). */
+async function openError(file: string, error: unknown): Promise<SafeReadError> {
+  const code = (error as NodeJS.ErrnoException).code
+  const link = code === 'ENOENT' ? await lstat(file).catch(() => null) : null
+  return errnoError(file, error, link?.isSymbolicLink() ?? false)
 }
 
 /** Wraps a non-SafeReadError from a read (EIO, EAGAIN…) with the file's name. */
@@ -195,7 +197,14 @@ export function readRegularHeadSync(
   headBytes: number,
   maxBytes: number
 ): { head: Buffer; size: number } {
-  const fd = openSync(file, READ_FLAGS)
+  let fd: number
+  try {
+    fd = openSync(file, READ_FLAGS)
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    const link = code === 'ENOENT' ? lstatSync(file, { throwIfNoEntry: false }) : undefined
+    throw errnoError(file, error, link?.isSymbolicLink() ?? false)
+  }
   try {
     const info = fstatSync(fd)
     if (!info.isFile()) throw notRegular(file, info)

@@ -78,6 +78,8 @@ async function readImageFile(path: string, maxFileBytes: number): Promise<Buffer
 function asReadError(error: unknown, path: string): unknown {
   if (!(error instanceof SafeReadError)) return error
   if (error.code === 'too-large') return new ImageDecodeError('file-too-large', path, error.reason)
+  // A plain missing file keeps the decoder's own wording ("deleted or moved?"); a broken link says so.
+  if (error.code === 'not-found' && error.cause && !/symbolic link/.test(error.reason)) return error.cause
   if (error.code === 'not-found') return new ImageDecodeError('not-found', path, error.reason)
   return new ImageDecodeError('unreadable', path, error.reason)
 }

@@ -104,6 +104,8 @@ export class ModelService {
       'models.list': () => this.summaries(),
       'models.setActive': async ({ id }) => {
         if (!(await this.store.exists(id))) throw new ServiceError('not-found', `No model with id ${id}.`)
+        // A damaged model (bad weights, NaN, wrong size) is refused here, naming the file, not on first use.
+        await this.store.read(id)
         await this.settings.update({ activeModelId: id === BUILTIN_ID ? null : id })
         return this.summaries()
       },

@@ -4,7 +4,7 @@
  * disposed"; a data folder where settings cannot be saved (a real ENOSPC) must not lose the import's result.
  * HARDENING_CHURN_FILES images per import.
  */
-import { existsSync, rmSync } from 'node:fs'
+import { existsSync, rmSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { safeWriteHooks } from '../../../src/core/fs/safe-write'
@@ -59,6 +59,16 @@ describe.runIf(haveMnist)('an import while the library changes', () => {
     expect(value.samples).toHaveLength(FILES)
     expect(value.modelId).toBe('mine')
     recordFigures('import-churn', { files: FILES, changesDuringImport: changes.length })
+  })
+
+  it('models.setActive refuses a damaged model, naming the file', async () => {
+    const store = new ModelStore({ dir: path.join(root, 'data', 'models') })
+    const v = modelVersion(3)
+    await store.save('broken', v.weights, v.metadata)
+    writeFileSync(path.join(store.folderOf('broken'), 'weights.bin'), Buffer.alloc(16))
+    const result = await app.call('models.setActive', { id: 'broken' })
+    expect(result.ok).toBe(false)
+    if (!result.ok) expect(result.error.message).toContain('weights.bin')
   })
 
   it('returns its result when the settings cannot be saved (a full disk)', async () => {
