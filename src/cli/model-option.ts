@@ -1,5 +1,5 @@
 /** The options and set-up shared by the commands that run a model (eval, predict, import). */
-import path from 'node:path'
+import { resolveUserPath } from '../core/paths'
 import { selectBackend, type BackendChoice } from '../core/backend'
 import { loadModelFolder, type LoadedModel } from '../core/models/store'
 import { parseBackendOption } from './backend-option'
@@ -21,7 +21,7 @@ export interface CommandModel {
 
 /** Selects the --backend asked for, then loads --model (default: the shipped model). The caller disposes it. */
 export async function loadCommandModel(values: { model?: string; backend?: string }): Promise<CommandModel> {
-  const modelDir = path.resolve(values.model ?? SHIPPED_MODEL_DIR)
+  const modelDir = values.model ? resolveUserPath(values.model) : SHIPPED_MODEL_DIR
   const backend = await selectBackend(parseBackendOption(values.backend))
   const model = await loadModelFolder(modelDir)
   return { modelDir, backend, model }

@@ -19,13 +19,20 @@ import {
   UnassignedDigitSchema
 } from './schemas/reading'
 import { SettingsFieldsSchema, SettingsSchema } from './schemas/settings'
-import { HyperparametersSchema, TrainingEventSchema, TrainingStatusSchema } from './schemas/training'
+import {
+  HyperparametersSchema,
+  TestSubsetSchema,
+  TrainSubsetSchema,
+  TrainingEventSchema,
+  TrainingStatusSchema
+} from './schemas/training'
 
 export * from './names'
 export { AppInfoSchema, ExportFormatSchema, MnistDefaultSchema, MnistStatusSchema } from './schemas/app'
 export type { AppInfo, ExportFormat, MnistDefault, MnistStatus } from './schemas/app'
 export { CallErrorSchema, ErrorCodeSchema, FieldProblemSchema } from './schemas/errors'
 export { SettingsSchema, type Settings } from './schemas/settings'
+export { numberBounds, type NumberBounds } from './schemas/bounds'
 
 /** Ids of models and imports: no path separators, no dots at the start, so they can never name a path. */
 export const IdSchema = z
@@ -83,8 +90,8 @@ export const calls = {
       .object({
         hyperparameters: HyperparametersSchema.partial(),
         mnistFolder: PathSchema.optional(),
-        trainSubset: z.number().int().min(100).max(60_000).optional(),
-        testSubset: z.number().int().min(100).max(10_000).optional(),
+        trainSubset: TrainSubsetSchema.optional(),
+        testSubset: TestSubsetSchema.optional(),
         name: z.string().max(120).optional()
       })
       .strict(),

@@ -135,6 +135,14 @@ describe.skipIf(!hasUsps())('Test sets: importing the 600 hand-written digits', 
       expect(Number(line![correctCol])).toBe(row.correct)
     }
     expect(await page.getByTestId('testsets-notice').textContent()).toContain(download.suggestedFilename())
+    // The Markdown export names the model as the UI does.
+    const [markdown] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByTestId('export-per-digit-md').click()
+    ])
+    const model = (await page.getByTestId('result-model').textContent()) ?? ''
+    expect(model).not.toBe('')
+    expect(readFileSync(await markdown.path(), 'utf8')).toContain(model)
     expect(running.logs.filter((line) => line.startsWith('pageerror'))).toEqual([])
   })
 })

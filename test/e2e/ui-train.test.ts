@@ -52,13 +52,21 @@ describe.skipIf(!hasMnist())('Train: a short run on an MNIST subset draws live c
       .toBe('done')
     await openView(page, 'train')
     expect(await points(running, 'accuracy-chart')).toBe(await points(running, 'loss-chart'))
+    // The curves start with the untrained model, at step 0.
+    expect(await page.getByTestId('loss-chart').getAttribute('data-first-x')).toBe('0')
+    expect(await page.getByTestId('accuracy-chart').getAttribute('data-first-x')).toBe('0')
 
     // 2,000 images, batch 100, a report every 2 batches: about 10 batch points per epoch, 2 epochs.
     expect(await points(running, 'loss-chart')).toBeGreaterThanOrEqual(10)
     expect(await page.getByTestId('epochs-table').locator('tbody tr').count()).toBe(2)
     const accuracy = (await page.getByTestId('stat-test-accuracy').textContent()) ?? ''
     expect(Number.parseFloat(accuracy)).toBeGreaterThan(50)
-    expect(await page.getByTestId('training-saved').textContent()).toMatch(/Saved as model/)
+    expect(await page.getByTestId('training-saved').textContent()).toMatch(
+      /Saved as model “e2e curves” after epoch 2/
+    )
+    // "Use this model" after the run: the status bar follows.
+    await page.getByTestId('training-use-model').click()
+    await expect.poll(() => page.getByTestId('status-model').textContent()).toContain('e2e curves')
     await page.getByTestId('view-train').evaluate((element) => element.closest('main')?.scrollTo({ top: 0 }))
     await saveScreenshot(page, 'train')
     expect(running.logs.filter((line) => line.startsWith('pageerror'))).toEqual([])

@@ -1,10 +1,16 @@
-import path from 'node:path'
 import { parseArgs } from 'node:util'
-import { HyperparametersSchema, type TrainingEvent } from '../../shared/schemas/training'
+import { resolveUserPath } from '../../core/paths'
+import {
+  AugmentationSchema,
+  HyperparametersSchema,
+  TestSubsetSchema,
+  TrainSubsetSchema,
+  type TrainingEvent
+} from '../../shared/schemas/training'
 import { runTrainingJob } from '../../core/training/job'
 import { parseBackendOption } from '../backend-option'
 import { defaultMnistDir, defaultModelsDir } from '../defaults'
-import { intOption, numberOption, percent, printJson, progressBar } from '../output'
+import { percent, printJson, progressBar, schemaOption } from '../output'
 import { UsageError, type CliCommand } from '../types'
 
 const USAGE =
@@ -65,19 +71,23 @@ export const command: CliCommand = {
       return 0
     }
     const augment = parseAugment(values.augment)
+    // Every bound comes from the schema the UI uses too.
+    const hp = HyperparametersSchema.shape
+    const aug = AugmentationSchema.shape
     const hyperparameters = HyperparametersSchema.parse({
-      epochs: intOption(values.epochs, 'epochs', 1, 1000),
-      seed: intOption(values.seed, 'seed', 0, 2 ** 31 - 1),
-      dropout: numberOption(values.dropout, 'dropout', 0, 0.9),
-      learningRate: numberOption(values['learning-rate'], 'learning-rate', 1e-6, 1),
-      finalLearningRate: numberOption(values['final-learning-rate'], 'final-learning-rate', 1e-8, 1) ?? null,
-      batchSize: intOption(values['batch-size'], 'batch-size', 1, 10_000),
-      averageLastEpochs: intOption(values['average-last'], 'average-last', 0, 1000),
-      reportEvery: intOption(values['report-every'], 'report-every', 1, 100_000),
+      epochs: schemaOption(values.epochs, 'epochs', hp.epochs),
+      seed: schemaOption(values.seed, 'seed', hp.seed),
+      dropout: schemaOption(values.dropout, 'dropout', hp.dropout),
+      learningRate: schemaOption(values['learning-rate'], 'learning-rate', hp.learningRate),
+      finalLearningRate:
+        schemaOption(values['final-learning-rate'], 'final-learning-rate', hp.finalLearningRate) ?? null,
+      batchSize: schemaOption(values['batch-size'], 'batch-size', hp.batchSize),
+      averageLastEpochs: schemaOption(values['average-last'], 'average-last', hp.averageLastEpochs),
+      reportEvery: schemaOption(values['report-every'], 'report-every', hp.reportEvery),
       augmentation: {
         ...augment,
-        elasticAlpha: numberOption(values['elastic-alpha'], 'elastic-alpha', 0, 60),
-        elasticSigma: numberOption(values['elastic-sigma'], 'elastic-sigma', 1, 10)
+        elasticAlpha: schemaOption(values['elastic-alpha'], 'elastic-alpha', aug.elasticAlpha),
+        elasticSigma: schemaOption(values['elastic-sigma'], 'elastic-sigma', aug.elasticSigma)
       }
     })
     const json = values.json
@@ -90,13 +100,13 @@ export const command: CliCommand = {
     const result = await runTrainingJob(
       {
         hyperparameters,
-        mnistFolder: path.resolve(values.mnist ?? defaultMnistDir()),
-        trainSubset: intOption(values['train-limit'], 'train-limit', 1, 60_000),
-        testSubset: intOption(values['test-limit'], 'test-limit', 1, 10_000),
+        mnistFolder: values.mnist ? resolveUserPath(values.mnist) : defaultMnistDir(),
+        trainSubset: schemaOption(values['train-limit'], 'train-limit', TrainSubsetSchema),
+        testSubset: schemaOption(values['test-limit'], 'test-limit', TestSubsetSchema),
         backend: parseBackendOption(values.backend),
         step,
         name: values.name,
-        ...(values.out ? { outFolder: path.resolve(values.out) } : { modelsDir: defaultModelsDir() })
+        ...(values.out ? { outFolder: resolveUserPath(values.out) } : { modelsDir: defaultModelsDir() })
       },
       {
         onEvent: (event) => {
@@ -132,7 +142,7 @@ export const command: CliCommand = {
         accuracy: testAccuracy,
         state: status.state,
         modelId: status.modelId ?? null,
-        out: values.out ? path.resolve(values.out) : null,
+        out: values.out ? resolveUserPath(values.out) : null,
         backend,
         step: result.step,
         epochsCompleted,

@@ -8,7 +8,12 @@ import { backendFailure, useBackend } from '../../../../src/core/backend'
 import type { DigitSet } from '../../../../src/core/data/mnist'
 import type { MlpWeights } from '../../../../src/core/model/mlp'
 import { Random } from '../../../../src/core/model/random'
-import { TRAINING_STEP_ENV, type StepChoice } from '../../../../src/core/training/graph'
+import {
+  GRAPH_MIN_BATCHES,
+  TRAINING_STEP_ENV,
+  type StepChoice,
+  type StepPreference
+} from '../../../../src/core/training/graph'
 import { train, type TrainOptions } from '../../../../src/core/training/trainer'
 import { HyperparametersSchema, type BatchProgress } from '../../../../src/shared/schemas/training'
 
@@ -59,7 +64,7 @@ afterEach(() => {
   delete process.env[TRAINING_STEP_ENV]
 })
 
-async function run(step: 'graph' | 'lean', hyperparameters: object, extra: Partial<TrainOptions> = {}) {
+async function run(step: StepPreference, hyperparameters: object, extra: Partial<TrainOptions> = {}) {
   let choice: StepChoice | null = null
   const result = await train({
     hyperparameters: HyperparametersSchema.parse({
@@ -123,7 +128,8 @@ describe('the graph step', () => {
     const epochs: MlpWeights[] = []
     const result = await run(
       'graph',
-      { epochs: 3, reportEvery: 10 },
+      // 26 batches an epoch: every 5 is the paper's cadence (5+ points an epoch), not the small-run one.
+      { epochs: 3, reportEvery: 5 },
       {
         onProgress: (e) => {
           progress.push(e)
@@ -146,8 +152,10 @@ describe('the graph step', () => {
     )
     expect(result.step.kind).toBe('graph')
     expect(whilePaused).toBe(0)
-    // Every 10 batches (one call each) and at the epoch's end; the cancel stops the run at that call's end.
-    expect(progress.slice(0, 3).map((e) => e.batchInEpoch)).toEqual([10, 20, 26])
+    // Step 0, then every 5 batches (one call each) and at the epoch's end; the cancel stops the run at that
+    // call's end.
+    expect(progress[0]).toMatchObject({ step: 0, batchInEpoch: 0 })
+    expect(progress.slice(1, 7).map((e) => e.batchInEpoch)).toEqual([5, 10, 15, 20, 25, 26])
     expect(progress.at(-1)).toMatchObject({ epoch: 2, batchInEpoch: 20 })
     expect(result.cancelled).toBe(true)
     expect(result.epochsCompleted).toBe(1)
@@ -161,6 +169,14 @@ describe('the graph step', () => {
     const result = await run('graph', { epochs: 1 })
     expect(result.step.kind).toBe('lean')
     expect(result.step.detail).toMatch(/turned off/)
+  })
+
+  it('auto keeps the lean step for a run too short for the graph step’s start-up, and says so', async (t) => {
+    if (tensorflow) return t.skip()
+    // 26 batches an epoch: 2 epochs are far below GRAPH_MIN_BATCHES.
+    const result = await run('auto', { epochs: 2 })
+    expect(result.step.kind).toBe('lean')
+    expect(result.step.detail).toMatch(new RegExp(`52 batches only.*${GRAPH_MIN_BATCHES}`))
   })
 
   it('falls back to the lean step on a backend without TensorFlow sessions and says why', async () => {
