@@ -41,8 +41,16 @@ export interface PageReading extends Omit<PageLayout, 'lines'> {
 
 /** Parts smaller than this share of the typical part height (both ways) are specks, not strokes. */
 const SPECK_SHARE = 0.2
-/** Digits shorter than this share of the page's typical digit height are dashes and leftovers of rules. */
+/** Digits shorter than this share of the page's typical digit height are dashes and leftovers of rules… */
 const MIN_DIGIT_SHARE = 0.4
+/** …unless they are at least this tall and FLAT_DIGIT_WIDTH wide (a flat 2 written in a small box). */
+const FLAT_DIGIT_SHARE = 0.25
+const FLAT_DIGIT_WIDTH = 0.8
+
+function isDigitSized(box: Box, typical: number): boolean {
+  if (box.height >= MIN_DIGIT_SHARE * typical) return true
+  return box.height >= FLAT_DIGIT_SHARE * typical && box.width >= FLAT_DIGIT_WIDTH * typical
+}
 
 /** Finds the digits of a page and cuts each out (no model needed). */
 export function segmentPage(image: GrayImage): PageLayout {
@@ -63,7 +71,7 @@ export function segmentPage(image: GrayImage): PageLayout {
   const parts = list.filter((c) => Math.max(c.box.width, c.box.height) >= SPECK_SHARE * typical)
   const ink: LabelImage = { width, height, labels }
   const lines = groupParts(parts, ink)
-    .map((line) => line.filter((d) => d.box.height >= MIN_DIGIT_SHARE * typical))
+    .map((line) => line.filter((d) => isDigitSized(d.box, typical)))
     .filter((line) => line.length > 0)
     .map((line) =>
       line.map((digit) => toCrop(digit, ink, level.level, (box) => toPageBox(box, turn, width, height)))

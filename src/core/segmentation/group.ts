@@ -51,7 +51,7 @@ export interface GroupOptions {
 const DEFAULTS: Required<GroupOptions> = {
   lineOverlap: 0.4,
   digitOverlap: 0.4,
-  touchingAspect: 1.25,
+  touchingAspect: 1.35,
   digitAspect: 0.72
 }
 
@@ -166,7 +166,7 @@ const FRAGMENT_GAP = 0.12
 /** A piece shorter than this share of the line's digit height may be a fragment of its neighbour. */
 const FRAGMENT_HEIGHT = 0.8
 /** Merged, they must not be wider than this share of the line's digit height. */
-const FRAGMENT_WIDTH = 1.35
+const FRAGMENT_WIDTH = 1.5
 
 /**
  * Digits whose ink broke into side-by-side pieces (a 6 as "(" and "o", a 9 as "o" and "|"): two neighbours

@@ -7,6 +7,7 @@ export const en = {
     navLabel: 'Views'
   },
   nav: {
+    read: 'Read pages',
     draw: 'Draw',
     train: 'Train',
     testsets: 'Test sets',
@@ -96,6 +97,36 @@ export const en = {
     payloadTooLargeHint: 'Use a smaller image or fewer items at a time.',
     io: 'The disk or the system refused.',
     ioHint: 'Check the folder’s permissions and free space, or choose another place.'
+  },
+  read: {
+    title: 'Read pages',
+    subtitle:
+      'Open scans or photos of pages (PNG, JPEG, TIFF, WebP): every handwritten digit is found, grouped into lines and read. Printed rules and form boxes are ignored.',
+    open: 'Open page images',
+    files: 'Page images, one path per line',
+    read: 'Read',
+    close: 'Close pages',
+    export: 'Export readings',
+    exportCsv: 'Export lines (CSV)',
+    exportJson: 'Export lines (JSON)',
+    exported: 'Saved {{file}}',
+    summary: '{{lines}} lines read in {{seconds}} s. Correct any reading in its field.',
+    pageImage: 'Page {{file}} with a box over every digit',
+    lineLabel: 'Line {{line}}',
+    lowest: 'least sure digit {{percent}}%',
+    makeTestSet: 'Make a test set from pages',
+    makeTestSetHint:
+      'Write rows of digits on paper, scan the pages, and cut them into a labelled folder that is evaluated at once.',
+    outFolder: 'New folder for the labelled digits',
+    rule: 'Labels',
+    ruleRows: 'Each row holds one digit',
+    ruleLines: 'A text with the expected lines',
+    rowsDigits: 'Digit of each row, in order',
+    expectedLines: 'Expected lines, one per line, in page order',
+    cut: 'Cut and evaluate',
+    cutSummary: '{{written}} labelled digits saved and evaluated.',
+    unassigned: 'Digits that could not be labelled ({{count}})',
+    unassignedItem: '{{file}}, line {{line}}, digit {{index}}: {{reason}}'
   },
   draw: {
     title: 'Draw a digit',

@@ -9,6 +9,7 @@ export const zhCN: Messages = {
     navLabel: '视图'
   },
   nav: {
+    read: '读取页面',
     draw: '书写',
     train: '训练',
     testsets: '测试集',
@@ -94,6 +95,35 @@ export const zhCN: Messages = {
     payloadTooLargeHint: '请使用更小的图像，或一次处理更少的项目。',
     io: '磁盘或系统拒绝了此操作。',
     ioHint: '请检查文件夹的权限和剩余空间，或选择其他位置。'
+  },
+  read: {
+    title: '读取页面',
+    subtitle:
+      '打开页面的扫描件或照片（PNG、JPEG、TIFF、WebP）：找出每个手写数字，分行并识别。印刷的横线和表格方框会被忽略。',
+    open: '打开页面图像',
+    files: '页面图像，每行一个路径',
+    read: '读取',
+    close: '关闭页面',
+    export: '导出识别结果',
+    exportCsv: '导出各行（CSV）',
+    exportJson: '导出各行（JSON）',
+    exported: '已保存 {{file}}',
+    summary: '已读取 {{lines}} 行，用时 {{seconds}} 秒。可在各行的输入框中更正识别结果。',
+    pageImage: '页面 {{file}}，每个数字上有方框',
+    lineLabel: '第 {{line}} 行',
+    lowest: '最不确定的数字 {{percent}}%',
+    makeTestSet: '由页面生成测试集',
+    makeTestSetHint: '在纸上按行书写数字，扫描页面，再切分为带标签的文件夹并立即评估。',
+    outFolder: '存放带标签数字的新文件夹',
+    rule: '标签',
+    ruleRows: '每行写同一个数字',
+    ruleLines: '预期各行的文本',
+    rowsDigits: '各行依次对应的数字',
+    expectedLines: '预期各行，每行一条，按页面顺序',
+    cut: '切分并评估',
+    cutSummary: '已保存并评估 {{written}} 个带标签的数字。',
+    unassigned: '无法分配标签的数字（{{count}}）',
+    unassignedItem: '{{file}}，第 {{line}} 行，第 {{index}} 个：{{reason}}'
   },
   draw: {
     title: '书写数字',

@@ -60,8 +60,8 @@ describe('numbers on the pad', () => {
 
   it('cuts touching digits written in one stroke where the ink is thinnest', () => {
     // "00" in a single stroke: two ovals touching side to side, the pen going from one to the other there.
-    const left = ellipse(126, 110, 30, 45, 0.25)
-    const right = ellipse(186, 110, 30, 45, 0.75)
+    const left = ellipse(123, 110, 33, 45, 0.25)
+    const right = ellipse(189, 110, 33, 45, 0.75)
     const meet = 156 // where the ovals touch
     const [line] = segmentPad(pad([[...left, ...right]]))
     expect(line).toHaveLength(1)
@@ -73,8 +73,8 @@ describe('numbers on the pad', () => {
   })
 
   it('reads touching digits as their pieces when those are recognised more surely than the whole', async () => {
-    const left = ellipse(126, 110, 30, 45, 0.25)
-    const right = ellipse(186, 110, 30, 45, 0.75)
+    const left = ellipse(123, 110, 33, 45, 0.25)
+    const right = ellipse(189, 110, 33, 45, 0.75)
     const input = pad([[...left, ...right]])
     // A classifier sure of narrow images (the pieces) and unsure of wide ones (the whole).
     const classifier = {
