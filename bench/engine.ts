@@ -4,12 +4,12 @@
  */
 import { useBackend } from '../src/core/backend'
 import { loadMnist } from '../src/core/data'
-import { MlpRunner } from '../src/core/model/mlp'
 import { train } from '../src/core/training/trainer'
 import { toUnitPixels } from '../src/core/training/tensors'
 import { HyperparametersSchema } from '../src/shared/schemas/training'
 import type { BackendName } from '../src/shared/schemas/models'
 import { percentile } from './stats'
+import { createRunner } from '../src/core/model/weights'
 
 const [name, fractionText, epochsText, mnistDir] = process.argv.slice(2)
 const fraction = Number(fractionText)
@@ -35,7 +35,7 @@ async function main(): Promise<void> {
     onProgress: (e) => epochSeconds.push(full.train.count / e.samplesPerSecond)
   })
   // Single-sample inference latency (the drawing pad's case).
-  const runner = new MlpRunner(result.weights)
+  const runner = createRunner(result.weights)
   const sample = toUnitPixels(full.test.images.subarray(0, 784))
   for (let i = 0; i < 100; i++) runner.predictSync(sample, 1)
   const latencies: number[] = []

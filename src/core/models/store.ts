@@ -7,7 +7,7 @@ import { cp, mkdir, readdir, rm } from 'node:fs/promises'
 import path from 'node:path'
 import { IdSchema } from '../../shared/contract'
 import type { ModelMetadata } from '../../shared/schemas/models'
-import { MlpRunner, type MlpWeights } from '../model/mlp'
+import { createRunner, type ModelWeights } from '../model/weights'
 import { ModelError } from './errors'
 import {
   METADATA_JSON,
@@ -58,8 +58,8 @@ export async function loadModelFolder(folder: string, id?: string): Promise<Load
   return runnerModel(id ?? metadata.id, metadata, weights)
 }
 
-export function runnerModel(id: string, metadata: ModelMetadata, weights: MlpWeights): LoadedModel {
-  const runner = new MlpRunner(weights)
+export function runnerModel(id: string, metadata: ModelMetadata, weights: ModelWeights): LoadedModel {
+  const runner = createRunner(weights)
   return {
     id,
     metadata,
@@ -117,7 +117,7 @@ export class ModelStore {
     return loadModelFolder(this.folderOf(id), id)
   }
 
-  async read(id: string): Promise<{ metadata: ModelMetadata; weights: MlpWeights }> {
+  async read(id: string): Promise<{ metadata: ModelMetadata; weights: ModelWeights }> {
     return readModelFolder(this.folderOf(id))
   }
 
@@ -130,7 +130,7 @@ export class ModelStore {
   }
 
   /** Saves (or atomically replaces) a model; the metadata's id is set to `id`. */
-  async save(id: string, weights: MlpWeights, metadata: ModelMetadata): Promise<StoredModel> {
+  async save(id: string, weights: ModelWeights, metadata: ModelMetadata): Promise<StoredModel> {
     if (this.isBuiltin(checkId(id)))
       throw new ModelError('read-only', id, 'the built-in model cannot be changed')
     await mkdir(this.dir, { recursive: true })

@@ -1,10 +1,13 @@
 /**
- * All weights of the MLP in ONE flat variable, with Adam's moments flat too. One Adam update is then a
+ * All weights of a model in ONE flat variable, with Adam's moments flat too. One Adam update is then a
  * dozen backend ops for the whole network instead of a dozen per tensor: per-op overhead, not
- * arithmetic, dominates a small MLP's step on tfjs-node.
+ * arithmetic, dominates a small MLP's step on tfjs-node. Works for any list of parameter tensors (the
+ * MLP's kernels and biases, the CNN's convolution kernels); layers()/weights() give the MLP's view.
  */
 import { tf } from '../backend'
+import type { ParamArray } from '../model/cnn'
 import type { MlpWeights, TensorLayer } from '../model/mlp'
+import { paramArrays, withParams } from '../model/weights'
 
 interface Segment {
   offset: number
@@ -24,7 +27,6 @@ export class FlatParameters {
   private readonly m: tf.Variable<tf.Rank.R1>
   private readonly v: tf.Variable<tf.Rank.R1>
   private readonly segments: Segment[] = []
-  private readonly sizes: number[]
   private step = 0
   private readonly beta1: number
   private readonly beta2: number
@@ -36,21 +38,16 @@ export class FlatParameters {
     this.learningRate = learningRate
   }
 
-  constructor(weights: MlpWeights, adam: AdamSettings) {
-    this.sizes = [weights[0].inputs, ...weights.map((w) => w.outputs)]
+  /** `weights`: the MLP's layers, or any list of parameter tensors. */
+  constructor(weights: MlpWeights | ParamArray[], adam: AdamSettings) {
+    const arrays = isParamList(weights) ? weights : paramArrays(weights)
     let total = 0
-    for (const w of weights) {
-      for (const shape of [[w.inputs, w.outputs], [w.outputs]]) {
-        const size = shape.reduce((a, b) => a * b, 1)
-        this.segments.push({ offset: total, size, shape })
-        total += size
-      }
+    for (const p of arrays) {
+      this.segments.push({ offset: total, size: p.values.length, shape: p.shape })
+      total += p.values.length
     }
     const flat = new Float32Array(total)
-    weights.forEach((w, i) => {
-      flat.set(w.kernel, this.segments[2 * i].offset)
-      flat.set(w.bias, this.segments[2 * i + 1].offset)
-    })
+    arrays.forEach((p, i) => flat.set(p.values, this.segments[i].offset))
     this.params = tf.variable(tf.tensor1d(flat), true, undefined, 'float32')
     this.m = tf.variable(tf.zeros([total]), false)
     this.v = tf.variable(tf.zeros([total]), false)
@@ -64,22 +61,23 @@ export class FlatParameters {
     return this.params.size
   }
 
-  /** Views of the flat vector as layers (call inside tf.tidy). */
+  /** Views of the flat vector as the parameter tensors, in order (call inside tf.tidy). */
+  tensors(): tf.Tensor[] {
+    return this.segments.map((s) => this.params.slice(s.offset, s.size).reshape(s.shape))
+  }
+
+  /** The MLP's view: (kernel, bias) pairs (call inside tf.tidy). */
   layers(): TensorLayer[] {
+    const t = this.tensors()
     const layers: TensorLayer[] = []
-    for (let i = 0; i < this.segments.length; i += 2) {
-      const k = this.segments[i]
-      const b = this.segments[i + 1]
-      layers.push({
-        kernel: this.params.slice(k.offset, k.size).reshape(k.shape as [number, number]),
-        bias: this.params.slice(b.offset, b.size) as tf.Tensor1D
-      })
+    for (let i = 0; i < t.length; i += 2) {
+      layers.push({ kernel: t[i] as tf.Tensor2D, bias: t[i + 1] as tf.Tensor1D })
     }
     return layers
   }
 
-  /** One Adam step (Kingma & Ba) over all parameters at once. */
-  applyAdam(grads: { kernel: tf.Tensor2D; bias: tf.Tensor1D }[]): void {
+  /** One Adam step (Kingma & Ba) over all parameters at once; grads in parameter order (or MLP pairs). */
+  applyAdam(grads: tf.Tensor[] | { kernel: tf.Tensor2D; bias: tf.Tensor1D }[]): void {
     this.step++
     const t = this.step
     // Canonical Adam: lr · m̂ / (√v̂ + ε) with m̂ = m / (1 - β1^t), v̂ = v / (1 - β2^t), as PyTorch and
@@ -87,7 +85,10 @@ export class FlatParameters {
     const lr = this.learningRate / (1 - this.beta1 ** t)
     const vScale = 1 / Math.sqrt(1 - this.beta2 ** t)
     tf.tidy(() => {
-      const g = tf.concat(grads.flatMap((l) => [l.kernel.reshape([-1]), l.bias]))
+      const list = (grads as (tf.Tensor | { kernel: tf.Tensor2D; bias: tf.Tensor1D })[]).flatMap((g) =>
+        g instanceof tf.Tensor ? [g] : [g.kernel, g.bias]
+      )
+      const g = tf.concat(list.map((t) => t.reshape([-1])))
       const m = this.m.add(g.sub(this.m).mul(1 - this.beta1))
       const v = this.v.add(
         g
@@ -103,24 +104,22 @@ export class FlatParameters {
     })
   }
 
-  /** The current weights copied to JavaScript. */
-  weights(): MlpWeights {
+  /** The current parameter tensors copied to JavaScript. */
+  arrays(): ParamArray[] {
     const flat = this.params.dataSync() as Float32Array
-    const out: MlpWeights = []
-    for (let i = 0; i < this.segments.length; i += 2) {
-      const k = this.segments[i]
-      const b = this.segments[i + 1]
-      out.push({
-        kernel: flat.slice(k.offset, k.offset + k.size),
-        bias: flat.slice(b.offset, b.offset + b.size),
-        inputs: this.sizes[i / 2],
-        outputs: this.sizes[i / 2 + 1]
-      })
-    }
-    return out
+    return this.segments.map((s) => ({ shape: s.shape, values: flat.slice(s.offset, s.offset + s.size) }))
+  }
+
+  /** The current weights as the MLP's layers. */
+  weights(): MlpWeights {
+    return withParams([], this.arrays()) as MlpWeights
   }
 
   dispose(): void {
     tf.dispose([this.params, this.m, this.v])
   }
+}
+
+function isParamList(weights: MlpWeights | ParamArray[]): weights is ParamArray[] {
+  return weights.length > 0 && 'shape' in weights[0]
 }

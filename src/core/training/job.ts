@@ -67,7 +67,11 @@ export async function runTrainingJob(job: TrainingJob, callbacks: JobCallbacks):
   const data = await loadMnist(job.mnistFolder, { trainLimit: job.trainSubset, testLimit: job.testSubset })
   log(`MNIST: ${data.train.count} training and ${data.test.count} test images`)
 
-  const name = job.name ?? `MLP ${hp.hiddenUnits.join('-')} · ${hp.epochs} epochs · seed ${hp.seed}`
+  const name =
+    job.name ??
+    (hp.architecture === 'cnn'
+      ? `CNN ${hp.cnn.filters.join('-')}-${hp.cnn.denseUnits} · ${hp.epochs} epochs · seed ${hp.seed}`
+      : `MLP ${hp.hiddenUnits.join('-')} · ${hp.epochs} epochs · seed ${hp.seed}`)
   const store = job.modelsDir ? new ModelStore({ dir: job.modelsDir }) : null
   const modelId = job.outFolder
     ? slugify(path.basename(job.outFolder))

@@ -13,11 +13,38 @@ export const AugmentationSchema = z.object({
   elasticAlpha: z.number().min(0).max(60).default(34),
   elasticSigma: z.number().min(1).max(10).default(4),
   /** Random stroke thickness: blend towards a 3×3 dilation (thicker) or erosion (thinner) by a random amount. */
-  thickness: z.boolean().default(false)
+  thickness: z.boolean().default(false),
+  /** Random slant (horizontal shear, as handwriting leans): x += shear · y with |shear| up to slantMax. */
+  slant: z.boolean().default(false),
+  slantMax: z.number().min(0).max(1).default(0.3),
+  /** Random aspect change: width and height scaled apart by up to ±aspectMax. */
+  aspect: z.boolean().default(false),
+  aspectMax: z.number().min(0).max(0.5).default(0.15),
+  /** Random stroke breaks: short gaps erased across the strokes (pens skip, scans drop ink). */
+  strokeBreaks: z.boolean().default(false),
+  /** Random small crops: a thin band of one edge of the digit cut off (scans cropped tight). */
+  crop: z.boolean().default(false)
 })
 export type Augmentation = z.infer<typeof AugmentationSchema>
 
+/** The architectures the trainer knows. 'mlp' is the paper's network; 'cnn' the convolutional one. */
+export const ArchitectureNameSchema = z.enum(['mlp', 'cnn'])
+export type ArchitectureName = z.infer<typeof ArchitectureNameSchema>
+
+/** The CNN's sizes: two 5×5 'valid' convolutions (ReLU, 2×2 max-pool each), one dense ReLU layer, softmax. */
+export const CnnSettingsSchema = z.object({
+  filters: z
+    .tuple([z.number().int().min(1).max(256), z.number().int().min(1).max(256)])
+    .default([32, 64]),
+  kernelSize: z.number().int().min(3).max(5).default(5),
+  denseUnits: z.number().int().min(1).max(4096).default(256)
+})
+export type CnnSettings = z.infer<typeof CnnSettingsSchema>
+
 export const HyperparametersSchema = z.object({
+  /** Which network: the paper's MLP (hiddenUnits) or the CNN (cnn). */
+  architecture: ArchitectureNameSchema.default('mlp'),
+  cnn: CnnSettingsSchema.default(CnnSettingsSchema.parse({})),
   hiddenUnits: z
     .tuple([z.number().int().min(1).max(4096), z.number().int().min(1).max(4096)])
     .default([100, 100]),

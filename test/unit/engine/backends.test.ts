@@ -6,6 +6,7 @@ import { train } from '../../../src/core/training/trainer'
 import { toUnitPixels } from '../../../src/core/training/tensors'
 import { HyperparametersSchema } from '../../../src/shared/schemas/training'
 import { ALL_BACKENDS, MNIST_DIR, tryBackend } from './helpers'
+import { paramArrays } from '../../../src/core/model/weights'
 
 const weights = initWeights(layerSizes([100, 100]), 7)
 const inputs = Float32Array.from({ length: 4 * 784 }, (_, i) => ((i * 131) % 256) / 255)
@@ -44,7 +45,7 @@ describe.each(ALL_BACKENDS)('backend %s', (name) => {
       test: data.test,
       initialWeights: weights
     })
-    trained.set(name, result.weights[2].kernel)
+    trained.set(name, paramArrays(result.weights)[4].values)
     expect(result.lastEpoch?.testAccuracy).toBeGreaterThan(0.3)
   })
 })
