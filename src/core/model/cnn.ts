@@ -45,7 +45,16 @@ export function cnnShapes(settings: CnnSettings): number[][] {
   const [f1, f2] = settings.filters
   const side = cnnFeatureSide(settings)
   const flat = side * side * f2
-  return [[k, k, 1, f1], [f1], [k, k, f1, f2], [f2], [flat, settings.denseUnits], [settings.denseUnits], [settings.denseUnits, CNN_CLASSES], [CNN_CLASSES]]
+  return [
+    [k, k, 1, f1],
+    [f1],
+    [k, k, f1, f2],
+    [f2],
+    [flat, settings.denseUnits],
+    [settings.denseUnits],
+    [settings.denseUnits, CNN_CLASSES],
+    [CNN_CLASSES]
+  ]
 }
 
 /** Glorot-uniform kernels (the Keras default for Conv2D and Dense) and zero biases, from a seed. */
@@ -119,7 +128,9 @@ export class CnnRunner {
     if (pixels.length !== count * SIDE * SIDE) {
       throw new Error(`expected ${count}×${SIDE * SIDE} pixels, got ${pixels.length} values`)
     }
-    const probs = tf.tidy(() => tf.softmax(cnnLogits(tf.tensor2d(pixels, [count, SIDE * SIDE]), this.tensors)))
+    const probs = tf.tidy(() =>
+      tf.softmax(cnnLogits(tf.tensor2d(pixels, [count, SIDE * SIDE]), this.tensors))
+    )
     const out = probs.dataSync() as Float32Array
     probs.dispose()
     return out

@@ -80,7 +80,15 @@ function addCnnLayers(model: tf.Sequential, weights: CnnWeights): void {
   const { filters, kernelSize, denseUnits } = weights.settings
   model.add(tf.layers.reshape({ targetShape: [28, 28, 1], inputShape: [784], name: 'reshape' }))
   filters.forEach((f, i) => {
-    model.add(tf.layers.conv2d({ filters: f, kernelSize, padding: 'valid', activation: 'relu', name: `conv_${i + 1}` }))
+    model.add(
+      tf.layers.conv2d({
+        filters: f,
+        kernelSize,
+        padding: 'valid',
+        activation: 'relu',
+        name: `conv_${i + 1}`
+      })
+    )
     model.add(tf.layers.maxPooling2d({ poolSize: 2, strides: 2, name: `pool_${i + 1}` }))
   })
   model.add(tf.layers.flatten({ name: 'flatten' }))
@@ -275,7 +283,11 @@ function cnnFromFloats(
 ): CnnWeights {
   const architecture = metadata.architecture
   if (architecture.kind !== 'cnn' || architecture.conv.length !== 2 || architecture.dense.length !== 1) {
-    throw new ModelError('bad-model', jsonFile, 'expected a CNN with two convolution stages and one dense layer')
+    throw new ModelError(
+      'bad-model',
+      jsonFile,
+      'expected a CNN with two convolution stages and one dense layer'
+    )
   }
   const settings = CnnSettingsSchema.parse({
     filters: architecture.conv.map((c) => c.filters),
@@ -285,7 +297,11 @@ function cnnFromFloats(
   const shapes = cnnShapes(settings)
   const same = (a: number[], b: number[]) => a.length === b.length && a.every((v, i) => v === b[i])
   if (specs.length !== shapes.length || !specs.every((spec, i) => same(spec.shape, shapes[i]))) {
-    throw new ModelError('bad-model', jsonFile, 'the weights do not have the shapes of the CNN in metadata.json')
+    throw new ModelError(
+      'bad-model',
+      jsonFile,
+      'the weights do not have the shapes of the CNN in metadata.json'
+    )
   }
   let offset = 0
   const params = shapes.map((shape) => {

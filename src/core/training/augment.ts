@@ -163,7 +163,13 @@ export function cropEdge(image: Float32Array, offset: number, random: Random): v
   for (let y = 0; y < SIDE; y++) {
     for (let x = 0; x < SIDE; x++) {
       const gone =
-        side === 0 ? y < top + cut : side === 1 ? y > bottom - cut : side === 2 ? x < left + cut : x > right - cut
+        side === 0
+          ? y < top + cut
+          : side === 1
+            ? y > bottom - cut
+            : side === 2
+              ? x < left + cut
+              : x > right - cut
       if (gone) image[offset + y * SIDE + x] = 0
     }
   }

@@ -219,8 +219,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       totals.dispose()
       // Within the averaging window the model is the mean of the epoch-end weights so far.
       const current = withParams(weights0, params.arrays())
-      const averaged =
-        averaging && epoch > hp.epochs - hp.averageLastEpochs ? averaging.add(current) : null
+      const averaged = averaging && epoch > hp.epochs - hp.averageLastEpochs ? averaging.add(current) : null
       const test = averaged
         ? evaluateWeights(testSet, averaged, architecture)
         : tf.tidy(() => evaluateOnBackend(testSet, params.tensors(), architecture))

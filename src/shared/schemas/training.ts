@@ -33,9 +33,7 @@ export type ArchitectureName = z.infer<typeof ArchitectureNameSchema>
 
 /** The CNN's sizes: two 5×5 'valid' convolutions (ReLU, 2×2 max-pool each), one dense ReLU layer, softmax. */
 export const CnnSettingsSchema = z.object({
-  filters: z
-    .tuple([z.number().int().min(1).max(256), z.number().int().min(1).max(256)])
-    .default([32, 64]),
+  filters: z.tuple([z.number().int().min(1).max(256), z.number().int().min(1).max(256)]).default([32, 64]),
   kernelSize: z.number().int().min(3).max(5).default(5),
   denseUnits: z.number().int().min(1).max(4096).default(256)
 })
