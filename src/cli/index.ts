@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * digit-studio: the engine's services on the command line (train, eval, predict, import).
+ * digit-studio: the engine's services on the command line (train, eval, predict, import, calibrate, tune).
  * Exit codes: 0 done, 1 bad input (the message names the file and the reason), 2 usage.
  */
 import { pathToFileURL } from 'node:url'
@@ -12,7 +12,9 @@ const COMMANDS: Record<string, () => Promise<{ command: CliCommand }>> = {
   train: () => import('./commands/train'),
   eval: () => import('./commands/eval'),
   predict: () => import('./commands/predict'),
-  import: () => import('./commands/import')
+  import: () => import('./commands/import'),
+  calibrate: () => import('./commands/calibrate'),
+  tune: () => import('./commands/tune')
 }
 
 const nodeIo: CliIo = {

@@ -4,6 +4,7 @@
  * Main (router), preload (bridge) and renderer (client) are all built from this object.
  */
 import { z } from 'zod'
+import { DEFAULT_UNSURE_THRESHOLD } from './schemas/calibration'
 import { ImportProgressSchema, ImportResultSchema } from './schemas/import'
 import { PredictionSchema } from './schemas/images'
 import { BackendNameSchema, ModelSummarySchema } from './schemas/models'
@@ -27,7 +28,9 @@ const SettingsFields = z.object({
   mnistFolder: z.string().max(4096).nullable(),
   /** The model used for drawing and imports; null means the shipped one. */
   activeModelId: z.string().max(100).nullable(),
-  lastImportFolder: z.string().max(4096).nullable()
+  lastImportFolder: z.string().max(4096).nullable(),
+  /** Answers whose calibrated confidence is below this are flagged "not sure". */
+  unsureThreshold: z.number().min(0.3).max(0.99)
 })
 /** Stored settings: each missing or invalid field falls back to its default on its own. */
 const field = SettingsFields.shape
@@ -38,7 +41,8 @@ export const SettingsSchema = z.object({
   penWidth: field.penWidth.catch(18),
   mnistFolder: field.mnistFolder.catch(null),
   activeModelId: field.activeModelId.catch(null),
-  lastImportFolder: field.lastImportFolder.catch(null)
+  lastImportFolder: field.lastImportFolder.catch(null),
+  unsureThreshold: field.unsureThreshold.catch(DEFAULT_UNSURE_THRESHOLD)
 })
 export type Settings = z.infer<typeof SettingsSchema>
 

@@ -5,13 +5,15 @@ import { exportResult } from '../../core/export'
 import { importFolder } from '../../core/import'
 import { ExportFormatSchema, type ExportFormat } from '../../shared/contract'
 import type { ImportResult } from '../../shared/schemas/import'
-import { MODEL_COMMAND_OPTIONS, loadCommandModel } from '../model-option'
+import { assessorFor } from '../../core/calibration'
+import { MODEL_COMMAND_OPTIONS, loadCommandModel, thresholdOption } from '../model-option'
+import { flagText } from './predict'
 import { formatEvaluation, printJson, progressBar } from '../output'
 import { UsageError, type CliCommand } from '../types'
 
 const USAGE =
   'digit-studio import FOLDER [--model MODEL_DIR] [--json] [--export FILE] [--format FORMAT] ' +
-  '[--backend auto|tensorflow|wasm|cpu]'
+  '[--backend auto|tensorflow|wasm|cpu] [--threshold T]'
 
 const HELP = `${USAGE}
 
@@ -24,6 +26,8 @@ Labels: labels.csv (file,label) at the root, else a folder named 0-9, else the f
   --export FILE   also write an export; its format follows the extension (.csv per-digit table,
                   .md per-digit Markdown, .json whole result) unless --format is given
   --format F      per-digit-csv | per-digit-md | confusion-csv | samples-csv | json
+  --threshold T   flag answers whose calibrated confidence is below T as "not sure" (default 0.8);
+                  the flagged samples are listed for review (perSample[].flag in --json)
 `
 
 /** Export format implied by a file name's extension. */
@@ -97,7 +101,8 @@ export const command: CliCommand = {
     try {
       result = await importFolder(folder, model, {
         onProgress: (p) =>
-          bar.update(p.total ? p.done / p.total : 0, `${p.done}/${p.total} ${p.currentFile ?? ''}`)
+          bar.update(p.total ? p.done / p.total : 0, `${p.done}/${p.total} ${p.currentFile ?? ''}`),
+        assess: assessorFor(model.metadata, thresholdOption(values.threshold))
       })
     } finally {
       bar.done()
@@ -118,6 +123,14 @@ export const command: CliCommand = {
     )
     if (result.evaluation) io.stdout(formatEvaluation(result.evaluation))
     else io.stdout('No image has a label, so there is no per-digit table (see docs/import-rules.md).\n')
+    const review = result.samples.filter((s) => s.flag === 'not-sure' || s.flag === 'not-a-digit')
+    if (review.length > 0) {
+      io.stdout(`\nTo review (${review.length} flagged):\n`)
+      for (const s of review) {
+        const wrong = s.label !== null && s.label !== s.predicted ? ` (label ${s.label})` : ''
+        io.stdout(`  ${s.file}: ${s.predicted}${wrong}${flagText(s.flag)}\n`)
+      }
+    }
     if (result.skipped.length > 0) {
       io.stdout('\nSkipped:\n')
       for (const skip of result.skipped) io.stdout(`  ${skip.file}: ${skip.reason}\n`)

@@ -1,12 +1,13 @@
 import { parseArgs } from 'node:util'
 import { argmax10 } from '../../core/evaluation'
 import { fileToMnistForm } from '../../core/preprocess'
-import { MODEL_COMMAND_OPTIONS, loadCommandModel } from '../model-option'
+import { assessorFor, type Flag } from '../../core/calibration'
+import { MODEL_COMMAND_OPTIONS, loadCommandModel, thresholdOption } from '../model-option'
 import { percent, printJson } from '../output'
 import { UsageError, type CliCommand } from '../types'
 
 const USAGE =
-  'digit-studio predict [--model MODEL_DIR] IMAGE... [--json] [--backend auto|tensorflow|wasm|cpu]'
+  'digit-studio predict [--model MODEL_DIR] IMAGE... [--json] [--backend auto|tensorflow|wasm|cpu] [--threshold T]'
 
 interface FilePrediction {
   file: string
@@ -15,6 +16,14 @@ interface FilePrediction {
   probabilities: number[] | null
   inverted: boolean | null
   noDigitReason: string | null
+  /** 'sure', 'not-sure' or 'not-a-digit' (null when no digit was found). */
+  flag: Flag | null
+  calibratedConfidence: number | null
+}
+
+/** ' — not sure' / ' — not a digit' after an answer that is flagged. */
+export function flagText(flag: Flag | null | undefined): string {
+  return flag === 'not-sure' ? ' — not sure' : flag === 'not-a-digit' ? ' — not a digit' : ''
 }
 
 export const command: CliCommand = {
@@ -34,6 +43,7 @@ export const command: CliCommand = {
     }
     if (positionals.length === 0) throw new UsageError('give at least one IMAGE')
     const { modelDir, model } = await loadCommandModel(values)
+    const assess = assessorFor(model.metadata, thresholdOption(values.threshold))
     const results: FilePrediction[] = []
     try {
       for (const file of positionals) {
@@ -46,13 +56,18 @@ export const command: CliCommand = {
             confidence: null,
             probabilities: null,
             inverted: null,
-            noDigitReason: form.reason
+            noDigitReason: form.reason,
+            flag: null,
+            calibratedConfidence: null
           })
           continue
         }
         const probabilities = await model.predict(form.pixels, 1)
         const digit = argmax10(probabilities)
+        const assessment = assess(probabilities, form.pixels)
         results.push({
+          flag: assessment.flag,
+          calibratedConfidence: assessment.confidence,
           file,
           digit,
           confidence: probabilities[digit],
@@ -71,7 +86,7 @@ export const command: CliCommand = {
         io.stdout(
           r.digit === null
             ? `${r.file}: no digit (${r.noDigitReason})\n`
-            : `${r.file}: ${r.digit} (${percent(r.confidence)})\n`
+            : `${r.file}: ${r.digit} (${percent(r.confidence)})${flagText(r.flag)}\n`
         )
       }
     }

@@ -17,6 +17,9 @@ import { buildMetadata } from '../models/metadata'
 import { ModelStore, slugify } from '../models/store'
 import { writeModelFolder } from '../models/format'
 import { train, type TrainingControl } from './trainer'
+import type { ModelMetadata } from '../../shared/schemas/models'
+import { calibrateOnMnist } from '../calibration/fit'
+import { createRunner, type ModelWeights } from '../model/weights'
 
 type HyperparametersInput = Parameters<typeof HyperparametersSchema.parse>[0]
 
@@ -77,6 +80,13 @@ export async function runTrainingJob(job: TrainingJob, callbacks: JobCallbacks):
     ? slugify(path.basename(job.outFolder))
     : (job.modelId ?? (await (store as ModelStore).newId(name)))
   let saved = false
+  let lastSave: { metadata: ModelMetadata; weights: ModelWeights } | null = null
+  const save = async (weights: ModelWeights, metadata: ModelMetadata) => {
+    if (job.outFolder) await writeModelFolder(job.outFolder, weights, metadata)
+    else await (store as ModelStore).save(modelId, weights, metadata)
+    lastSave = { metadata, weights }
+    saved = true
+  }
 
   const started = performance.now()
   status('running', `Training on ${backend.name}`)
@@ -100,11 +110,22 @@ export async function runTrainingJob(job: TrainingJob, callbacks: JobCallbacks):
         backend: backend.name,
         trainingSeconds: (performance.now() - started) / 1000
       })
-      if (job.outFolder) await writeModelFolder(job.outFolder, weights, metadata)
-      else await (store as ModelStore).save(modelId, weights, metadata)
-      saved = true
+      await save(weights, metadata)
     }
   })
+  // The kept model's temperature for the "not sure" flag, fitted on held-out MNIST training images.
+  const kept = lastSave as { metadata: ModelMetadata; weights: ModelWeights } | null
+  if (kept && !callbacks.control?.cancelled()) {
+    status('saving', 'Calibrating the confidences')
+    const runner = createRunner(kept.weights)
+    try {
+      const calibration = await calibrateOnMnist((p, n) => runner.predict(p, n), data.train)
+      log(`calibration: temperature ${calibration.temperature.toFixed(3)} (${calibration.source})`)
+      await save(kept.weights, { ...kept.metadata, calibration })
+    } finally {
+      runner.dispose()
+    }
+  }
   const testAccuracy = result.lastEpoch?.testAccuracy ?? null
   const final = result.cancelled
     ? saved

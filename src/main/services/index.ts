@@ -39,7 +39,7 @@ export async function createServices({ host, emit, version }: ServiceDeps): Prom
 
   const handlers: Handlers = {
     ...appHandlers(host, settings, engine, version),
-    ...predictHandlers(models),
+    ...predictHandlers(models, async () => (await settings.get()).unsureThreshold),
     ...models.handlers(),
     ...mnist.handlers(emit),
     ...trainingHandlers(training, mnist, models, settings, emit),

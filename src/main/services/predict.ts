@@ -1,11 +1,16 @@
 import { toMnistForm, toView28 } from '../../core/preprocess'
 import { argmax10 } from '../../core/evaluation'
+import { assessorFor } from '../../core/calibration'
 import type { Prediction } from '../../shared/schemas/images'
 import { ServiceError, type Handlers } from '../ipc/router'
 import type { ModelService } from './models'
 
 /** Drawing-pad predictions: raw canvas pixels through the shared preprocessing, then the active model. */
-export function predictHandlers(models: ModelService): Pick<Handlers, 'predict.image'> {
+export function predictHandlers(
+  models: ModelService,
+  /** The "not sure" threshold from the settings. */
+  threshold: () => Promise<number>
+): Pick<Handlers, 'predict.image'> {
   return {
     'predict.image': async ({ width, height, pixels }): Promise<Prediction> => {
       const started = performance.now()
@@ -20,12 +25,17 @@ export function predictHandlers(models: ModelService): Pick<Handlers, 'predict.i
           probabilities: Array(10).fill(0),
           view28: null,
           noDigitReason: form.reason,
-          milliseconds: performance.now() - started
+          milliseconds: performance.now() - started,
+          flag: null,
+          calibratedConfidence: null
         }
       }
       const model = await models.active()
       const probabilities = Array.from(await model.predict(form.pixels, 1))
+      const { flag, confidence } = assessorFor(model.metadata, await threshold())(probabilities, form.pixels)
       return {
+        flag,
+        calibratedConfidence: confidence,
         digit: argmax10(probabilities),
         probabilities,
         view28: Array.from(toView28(form) ?? []),

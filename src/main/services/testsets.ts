@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { exportResult } from '../../core/export'
+import { assessorFor } from '../../core/calibration'
 import { importFolder, renderSampleImage } from '../../core/import'
 import type { ImportResult } from '../../shared/schemas/import'
 import type { EmitEvent } from '../ipc/events'
@@ -43,7 +44,8 @@ export class TestSetService {
           try {
             const result = await importFolder(folder, classifier, {
               signal: controller.signal,
-              onProgress: (progress) => emit('testset.progress', progress)
+              onProgress: (progress) => emit('testset.progress', progress),
+              assess: assessorFor(classifier.metadata, (await this.settings.get()).unsureThreshold)
             })
             const importId = randomUUID()
             this.results.set(importId, result)

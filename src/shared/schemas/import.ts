@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { FlagSchema } from './calibration'
 import { EvaluationSchema } from './evaluation'
 
 export const SampleResultSchema = z.object({
@@ -10,7 +11,11 @@ export const SampleResultSchema = z.object({
   confidence: z.number(),
   top3: z.array(z.object({ digit: z.number().int(), probability: z.number() })),
   probabilities: z.array(z.number()).length(10),
-  noDigit: z.boolean()
+  noDigit: z.boolean(),
+  /** 'not-sure' / 'not-a-digit' put the sample on the review list; null when not assessed (no digit). */
+  flag: FlagSchema.nullable().optional(),
+  /** Confidence after the model's temperature scaling (null when not assessed). */
+  calibratedConfidence: z.number().nullable().optional()
 })
 export type SampleResult = z.infer<typeof SampleResultSchema>
 

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { HyperparametersSchema } from './training'
+import { CalibrationSchema } from './calibration'
 
 export const BackendNameSchema = z.enum(['tensorflow', 'wasm', 'cpu'])
 export type BackendName = z.infer<typeof BackendNameSchema>
@@ -40,7 +41,11 @@ export const ModelMetadataSchema = z.object({
   testLoss: z.number().nullable(),
   backend: BackendNameSchema,
   trainingSeconds: z.number(),
-  notes: z.string().optional()
+  notes: z.string().optional(),
+  /** Temperature scaling for the "not sure" flag (src/core/calibration); absent: temperature 1. */
+  calibration: CalibrationSchema.optional(),
+  /** Accuracy on test sets beyond MNIST's (e.g. usps-600), measured and recorded when the model was shipped. */
+  measured: z.record(z.string(), z.number()).optional()
 })
 export type ModelMetadata = z.infer<typeof ModelMetadataSchema>
 
