@@ -4,7 +4,7 @@
  * each digit, in collection order) and, with MNIST's test set, measured before and after. The tuned model is
  * always saved as a new model (its own folder); the model it started from is never written.
  *
- * The training set of the run: the personal training samples repeated until they are about a third of it,
+ * The training set of the run: the personal training samples repeated until they are about a quarter of it,
  * plus MNIST training images (seeded random choice) for the rest, through the ordinary trainer (same events,
  * pause, resume and cancel) with mild affine augmentation, a third of the base model's learning rate and a cosine
  * decay.
@@ -81,11 +81,11 @@ function asDigitSet(samples: TrainingSample[]): DigitSet {
   return { count: samples.length, images, labels: Uint8Array.from(samples, (s) => s.label) }
 }
 
-/** Personal samples repeated to about PERSONAL_PER_EPOCH, plus twice as many MNIST training images. */
+/** Personal samples repeated to about PERSONAL_PER_EPOCH, plus three times as many MNIST training images. */
 export function mixedSet(personal: TrainingSample[], mnist: DigitSet, seed: number): DigitSet {
   const repeats = Math.max(1, Math.min(50, Math.round(PERSONAL_PER_EPOCH / Math.max(1, personal.length))))
   const personalCount = personal.length * repeats
-  const mnistCount = Math.min(mnist.count, Math.max(2000, 2 * personalCount))
+  const mnistCount = Math.min(mnist.count, Math.max(4000, 3 * personalCount))
   const order = new Random(seed).permutation(mnist.count)
   const count = personalCount + mnistCount
   const images = new Uint8Array(count * PIXELS)

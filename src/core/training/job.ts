@@ -19,6 +19,9 @@ import { writeModelFolder } from '../models/format'
 import { train, type TrainingControl } from './trainer'
 import type { ModelMetadata } from '../../shared/schemas/models'
 import { calibrateOnMnist } from '../calibration/fit'
+import { readModelFolder } from '../models/format'
+import { PersonalStore } from '../personal/store'
+import { tuneModel } from '../personal/tune'
 import { createRunner, type ModelWeights } from '../model/weights'
 
 type HyperparametersInput = Parameters<typeof HyperparametersSchema.parse>[0]
@@ -35,6 +38,14 @@ export interface TrainingJob {
   modelId?: string
   /** …or into exactly this folder (the CLI's --out). */
   outFolder?: string
+  /** Set for "teach": fine-tune this model on the personal collection instead of training from scratch. */
+  tune?: {
+    baseFolder: string
+    baseId: string
+    /** The data folder that holds the personal collection. */
+    dataDir: string
+    epochs?: number
+  }
 }
 
 export interface JobResult {
@@ -51,6 +62,7 @@ export interface JobCallbacks {
 }
 
 export async function runTrainingJob(job: TrainingJob, callbacks: JobCallbacks): Promise<JobResult> {
+  if (job.tune) return runTuningJob(job, job.tune, callbacks)
   const { onEvent } = callbacks
   const log = callbacks.log ?? (() => {})
   const status = (state: TrainingStatus['state'], message?: string, modelId?: string): TrainingStatus => {
@@ -133,4 +145,40 @@ export async function runTrainingJob(job: TrainingJob, callbacks: JobCallbacks):
       : status('cancelled', 'Cancelled before the first epoch ended: no model was saved')
     : status('done', `Trained ${result.epochsCompleted} epochs in ${result.seconds.toFixed(1)} s`, modelId)
   return { status: final, backend: backend.name, testAccuracy, epochsCompleted: result.epochsCompleted }
+}
+
+/** "Teach" in the training process: the personal collection, mixed with MNIST, fine-tunes a copy of a model. */
+async function runTuningJob(
+  job: TrainingJob,
+  tune: NonNullable<TrainingJob['tune']>,
+  callbacks: JobCallbacks
+): Promise<JobResult> {
+  const { onEvent } = callbacks
+  const backend = await selectBackend(job.backend ?? 'auto')
+  callbacks.log?.(`backend: ${backend.detail}`)
+  onEvent({ kind: 'status', state: 'loading-data', message: `Loading MNIST from ${job.mnistFolder}` })
+  const { samples, problems } = await new PersonalStore(tune.dataDir).trainingSamples()
+  for (const problem of problems) callbacks.log?.(`skipped ${problem.file}: ${problem.reason}`)
+  const base = await readModelFolder(tune.baseFolder)
+  const mnist = await loadMnist(job.mnistFolder)
+  const { report, status } = await tuneModel({
+    base: { id: tune.baseId, ...base },
+    samples,
+    mnist,
+    epochs: tune.epochs,
+    name: job.name,
+    hyperparameters: job.hyperparameters as Partial<Hyperparameters> | undefined,
+    store: new ModelStore({ dir: job.modelsDir as string }),
+    backend: backend.name,
+    onEvent,
+    control: callbacks.control
+  })
+  const final: TrainingStatus = { ...status, tuning: report }
+  onEvent(final)
+  return {
+    status: final,
+    backend: backend.name,
+    testAccuracy: report.after.mnistTest,
+    epochsCompleted: report.epochs
+  }
 }

@@ -29,19 +29,7 @@ export const PersonalListSchema = z.object({
 })
 export type PersonalList = z.infer<typeof PersonalListSchema>
 
-/** Before → after figures of a tuning run. */
-export const TuningReportSchema = z.object({
-  baseModel: z.string(),
-  modelId: z.string().nullable(),
-  out: z.string().nullable(),
-  trainSamples: z.number().int(),
-  heldOutSamples: z.number().int(),
-  epochs: z.number().int(),
-  before: z.object({ heldOut: z.number().nullable(), mnistTest: z.number() }),
-  after: z.object({ heldOut: z.number().nullable(), mnistTest: z.number() }),
-  seconds: z.number()
-})
-export type TuningReport = z.infer<typeof TuningReportSchema>
+export { TuningReportSchema, type TuningReport } from './training'
 
 export const TuneRequestSchema = z
   .object({

@@ -109,12 +109,28 @@ export const TrainingStateSchema = z.enum([
 ])
 export type TrainingState = z.infer<typeof TrainingStateSchema>
 
+/** Before → after figures of a tuning run. */
+export const TuningReportSchema = z.object({
+  baseModel: z.string(),
+  modelId: z.string().nullable(),
+  out: z.string().nullable(),
+  trainSamples: z.number().int(),
+  heldOutSamples: z.number().int(),
+  epochs: z.number().int(),
+  before: z.object({ heldOut: z.number().nullable(), mnistTest: z.number() }),
+  after: z.object({ heldOut: z.number().nullable(), mnistTest: z.number() }),
+  seconds: z.number()
+})
+export type TuningReport = z.infer<typeof TuningReportSchema>
+
 export const TrainingStatusSchema = z.object({
   kind: z.literal('status'),
   state: TrainingStateSchema,
   message: z.string().optional(),
   /** Set when a model was saved (done, or cancelled after at least one epoch). */
-  modelId: z.string().optional()
+  modelId: z.string().optional(),
+  /** For a teaching (fine-tuning) run: accuracy before → after. */
+  tuning: TuningReportSchema.optional()
 })
 export type TrainingStatus = z.infer<typeof TrainingStatusSchema>
 
