@@ -1,9 +1,11 @@
 /**
  * One backend's numbers, measured in its own process so peak RSS belongs to that backend alone.
- * Usage: tsx bench/engine.ts BACKEND FRACTION EPOCHS MNIST_DIR  → one JSON line on stdout.
+ * Usage: tsx bench/engine.ts BACKEND[-lean] FRACTION EPOCHS MNIST_DIR  → one JSON line on stdout.
+ * `tensorflow` trains with the graph step where it loads, `tensorflow-lean` with the lean step.
  */
-import { useBackend } from '../src/core/backend'
+import { tf, useBackend } from '../src/core/backend'
 import { loadMnist } from '../src/core/data'
+import type { EpochTimes } from '../src/core/training/graph/timing'
 import { train } from '../src/core/training/trainer'
 import { toUnitPixels } from '../src/core/training/tensors'
 import { HyperparametersSchema } from '../src/shared/schemas/training'
@@ -11,9 +13,31 @@ import type { BackendName } from '../src/shared/schemas/models'
 import { percentile } from './stats'
 import { createRunner } from '../src/core/model/weights'
 
-const [name, fractionText, epochsText, mnistDir] = process.argv.slice(2)
+const [entry, fractionText, epochsText, mnistDir] = process.argv.slice(2)
+const name = entry.replace(/-lean$/, '')
 const fraction = Number(fractionText)
 const epochs = Number(epochsText)
+
+/** One-thread matrix-product rate of this backend (512×512 by 512×512), GFLOP/s: the arithmetic ceiling. */
+function gemmGflops(): number {
+  const n = 512
+  const a = tf.randomUniform([n, n])
+  const b = tf.randomUniform([n, n])
+  const rounds = (reps: number) => {
+    const t = performance.now()
+    tf.tidy(() => {
+      let c = a
+      for (let i = 0; i < reps; i++) c = tf.matMul(a, b)
+      c.dataSync()
+    })
+    return (performance.now() - t) / 1000
+  }
+  rounds(2)
+  let best = Infinity
+  for (let k = 0; k < 3; k++) best = Math.min(best, rounds(5) / 5)
+  tf.dispose([a, b])
+  return (2 * n ** 3) / best / 1e9
+}
 
 async function main(): Promise<void> {
   const backend = await useBackend(name as BackendName)
@@ -27,7 +51,13 @@ async function main(): Promise<void> {
   }
   const batchesPerEpoch = Math.ceil(trainCount / 100)
   const epochSeconds: number[] = []
+  const epochTimes: EpochTimes[] = []
+  const scale = full.train.count / trainCount
   const result = await train({
+    step: entry.endsWith('-lean') ? 'lean' : 'auto',
+    onEpoch: ({ times }) => {
+      epochTimes.push({ dataSeconds: times.dataSeconds * scale, stepSeconds: times.stepSeconds * scale })
+    },
     // One report per epoch, at its last batch: its samples/s covers exactly the epoch's training steps.
     hyperparameters: HyperparametersSchema.parse({ epochs, seed: 42, reportEvery: batchesPerEpoch }),
     train: trainSet,
@@ -47,16 +77,21 @@ async function main(): Promise<void> {
   runner.dispose()
   latencies.sort((a, b) => a - b)
   // The first epoch includes warm-up (kernel set-up): the steady state is the best later epoch.
-  const steady = epochSeconds.length > 1 ? Math.min(...epochSeconds.slice(1)) : epochSeconds[0]
+  const steadyIndex = epochSeconds.length > 1 ? epochSeconds.indexOf(Math.min(...epochSeconds.slice(1))) : 0
+  const steady = epochSeconds[steadyIndex]
   process.stdout.write(
     JSON.stringify({
       backend: backend.name,
       detail: backend.detail,
+      step: result.step,
       timedSamplesPerEpoch: trainCount,
       extrapolated: fraction < 1,
       epochs,
       epochSecondsExtrapolated: epochSeconds,
       secondsPerEpoch: steady,
+      // Of the steady epoch, scaled to a full one: JavaScript batch preparation and the step calls.
+      steadyEpochTimes: epochTimes[steadyIndex] ?? null,
+      gemmGflops: gemmGflops(),
       samplesPerSecond: full.train.count / steady,
       testAccuracy: result.lastEpoch?.testAccuracy ?? null,
       testAccuracyNote:

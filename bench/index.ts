@@ -3,6 +3,9 @@
  * samples/s (slow backends time a fraction of an epoch and extrapolate, marked `extrapolated`), test
  * accuracy, single-sample inference latency p50/p99 and peak RSS; PyTorch's same MLP on the same files in
  * the same run, and the ratios; model.fit on tfjs-node as the baseline the lean trainer replaces.
+ * `tensorflow` trains with the graph step (many batches per native call), `tensorflow-lean` with the lean
+ * step. `training` splits each backend's epoch into data preparation, compute and overhead against the
+ * arithmetic floor; `load` says whether other work ran during each measurement (then ratios are not final).
  * Flags: --quick, --epochs N, --backends a,b, --no-pytorch, --no-fit, --mnist DIR.
  */
 import { execFile } from 'node:child_process'
@@ -11,6 +14,8 @@ import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { parseArgs, promisify } from 'node:util'
+import { loadSince, sample, type LoadReport } from './load'
+import { trainingSummary } from './training-report'
 
 const run = promisify(execFile)
 const here = path.dirname(fileURLToPath(import.meta.url))
@@ -20,7 +25,7 @@ const { values } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
     epochs: { type: 'string' },
-    backends: { type: 'string', default: 'tensorflow,wasm,cpu' },
+    backends: { type: 'string', default: 'tensorflow,tensorflow-lean,wasm,cpu' },
     'no-pytorch': { type: 'boolean', default: false },
     'no-fit': { type: 'boolean', default: false },
     mnist: { type: 'string', default: path.resolve(root, '..', 'shared', 'data', 'mnist') }
@@ -41,8 +46,8 @@ async function backendNumbers(name: string): Promise<Record<string, unknown>> {
         'tsx',
         path.join(here, 'engine.ts'),
         name,
-        String(FRACTION[name] ?? 1),
-        String(EPOCHS[name] ?? 1),
+        String(FRACTION[name.replace(/-lean$/, '')] ?? 1),
+        String(EPOCHS[name.replace(/-lean$/, '')] ?? 1),
         values.mnist
       ],
       { cwd: root, maxBuffer: 1 << 24, env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '2' } }
@@ -108,10 +113,22 @@ async function drawBench(): Promise<Record<string, unknown>> {
 async function main(): Promise<void> {
   const started = Date.now()
   const backends: Record<string, Record<string, unknown>> = {}
+  const load: Record<string, LoadReport> = {}
+  const startLoad = os.loadavg()
+  process.stderr.write(`bench: load average at start ${startLoad.map((v) => v.toFixed(2)).join(' ')}\n`)
+  const measured = async <T>(what: string, job: () => Promise<T>): Promise<T> => {
+    const start = sample()
+    const result = await job()
+    load[what] = loadSince(start, what)
+    if (load[what].warning) process.stderr.write(`bench: WARNING ${load[what].warning}\n`)
+    return result
+  }
   // One heavy job at a time: backends and PyTorch run one after another, never in parallel.
-  for (const name of values.backends.split(',')) backends[name] = await backendNumbers(name)
-  const fit = values['no-fit'] ? null : await fitBaseline()
-  const torch = values['no-pytorch'] ? null : await pytorch()
+  for (const name of values.backends.split(',')) {
+    backends[name] = await measured(name, () => backendNumbers(name))
+  }
+  const fit = values['no-fit'] ? null : await measured('model.fit', fitBaseline)
+  const torch = values['no-pytorch'] ? null : await measured('pytorch', pytorch)
   const torchSeconds = typeof torch?.secondsPerEpoch === 'number' ? torch.secondsPerEpoch : null
   const ratioToPytorch: Record<string, number | null> = {}
   for (const [name, r] of Object.entries(backends)) {
@@ -123,16 +140,26 @@ async function main(): Promise<void> {
       cpus: os.cpus().length,
       cpu: os.cpus()[0]?.model,
       node: process.version,
+      loadAverageAtStart: startLoad,
       loadAverage: os.loadavg()
     },
+    load,
+    quiet: Object.values(load).every((l) => l.warning === null),
     settings: { quick, epochs, batchSize: 100, fractionTimed: FRACTION, mnist: values.mnist },
     backends,
     pytorch: torch,
     ratioToPytorch,
+    training: trainingSummary(backends, torch),
     modelFitBaseline: fit,
     leanSpeedupOverModelFit:
-      typeof fit?.secondsPerEpoch === 'number' && typeof backends.tensorflow?.secondsPerEpoch === 'number'
-        ? fit.secondsPerEpoch / backends.tensorflow.secondsPerEpoch
+      typeof fit?.secondsPerEpoch === 'number' &&
+      typeof backends['tensorflow-lean']?.secondsPerEpoch === 'number'
+        ? fit.secondsPerEpoch / backends['tensorflow-lean'].secondsPerEpoch
+        : null,
+    graphSpeedupOverLean:
+      typeof backends.tensorflow?.secondsPerEpoch === 'number' &&
+      typeof backends['tensorflow-lean']?.secondsPerEpoch === 'number'
+        ? backends['tensorflow-lean'].secondsPerEpoch / backends.tensorflow.secondsPerEpoch
         : null,
     import: await importBench(),
     draw: await drawBench(),

@@ -24,6 +24,20 @@ def read_idx(path):
     return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * rank).reshape(dims)
 
 
+def gemm_gflops(n=512):
+    """One-thread-per-setting matrix-product rate (n×n by n×n), GFLOP/s: the arithmetic ceiling."""
+    a = torch.rand(n, n)
+    b = torch.rand(n, n)
+    torch.mm(a, b)
+    best = float('inf')
+    for _ in range(3):
+        start = time.perf_counter()
+        for _ in range(5):
+            torch.mm(a, b)
+        best = min(best, (time.perf_counter() - start) / 5)
+    return 2 * n ** 3 / best / 1e9
+
+
 def main():
     folder = sys.argv[1]
     epochs = int(sys.argv[2]) if len(sys.argv) > 2 else 1
@@ -63,6 +77,7 @@ def main():
         'secondsPerEpoch': min(epoch_seconds),
         'samplesPerSecond': n / min(epoch_seconds),
         'testAccuracy': accuracy,
+        'gemmGflops': gemm_gflops(),
     }))
 
 

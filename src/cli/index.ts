@@ -5,7 +5,8 @@
  */
 import { pathToFileURL } from 'node:url'
 import { realpathSync } from 'node:fs'
-import { UsageError, type CliCommand, type CliIo } from './types'
+import { systemErrorText } from '../core/system-errors'
+import { CliError, UsageError, type CliCommand, type CliIo } from './types'
 
 /** One line per command; modules load lazily so `--help` does not start TensorFlow. */
 const COMMANDS: Record<string, () => Promise<{ command: CliCommand }>> = {
@@ -40,6 +41,15 @@ function isInputError(error: unknown): error is Error & { code: string; file: st
   return error instanceof Error && typeof (error as { file?: unknown }).file === 'string'
 }
 
+/** One line for any failure: the file and the reason in plain words. */
+function errorLine(error: unknown): string {
+  if (error instanceof CliError || isInputError(error)) return error.message
+  const system = systemErrorText(error)
+  if (system) return system
+  const message = error instanceof Error ? error.message : String(error)
+  return `${message.split('\n')[0]} (an internal error; DIGIT_STUDIO_DEBUG=1 shows the details)`
+}
+
 export async function main(argv: string[], io: CliIo = nodeIo): Promise<number> {
   const [name, ...rest] = argv
   if (!name || name === '--help' || name === '-h' || name === 'help') {
@@ -65,13 +75,9 @@ export async function main(argv: string[], io: CliIo = nodeIo): Promise<number> 
       io.stderr(`digit-studio ${name}: ${(error as Error).message}\nUsage: ${command.usage}\n`)
       return 2
     }
-    if (isInputError(error)) {
-      io.stderr(`digit-studio ${name}: ${error.message}\n`)
-      return 1
-    }
-    io.stderr(
-      `digit-studio ${name}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`
-    )
+    io.stderr(`digit-studio ${name}: ${errorLine(error)}\n`)
+    // Never a stack trace for the user; DIGIT_STUDIO_DEBUG=1 shows it to a developer.
+    if (process.env.DIGIT_STUDIO_DEBUG && error instanceof Error && error.stack) io.stderr(`${error.stack}\n`)
     return 1
   }
 }

@@ -21,3 +21,11 @@ export class UsageError extends Error {
     this.name = 'UsageError'
   }
 }
+
+/** A problem the user can fix (a missing folder, a file in the way): exit code 1 with one line, no stack. */
+export class CliError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'CliError'
+  }
+}

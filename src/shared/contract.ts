@@ -4,11 +4,20 @@
  * Main (router), preload (bridge) and renderer (client) are all built from this object.
  */
 import { z } from 'zod'
-import { DEFAULT_UNSURE_THRESHOLD } from './schemas/calibration'
-import { ImportProgressSchema, ImportResultSchema } from './schemas/import'
+import type { CALL_NAMES, CallName, CallResult, EVENT_NAMES, EventName } from './names'
+import { AppInfoSchema, ExportFormatSchema, MnistStatusSchema } from './schemas/app'
 import { PredictionSchema } from './schemas/images'
-import { BackendNameSchema, ModelSummarySchema } from './schemas/models'
+import { ImportResultWithIdSchema, JobsStateSchema } from './schemas/jobs'
+import { ImportProgressSchema } from './schemas/import'
+import { ModelSummarySchema } from './schemas/models'
+import { SettingsFieldsSchema, SettingsSchema } from './schemas/settings'
 import { HyperparametersSchema, TrainingEventSchema, TrainingStatusSchema } from './schemas/training'
+
+export * from './names'
+export { AppInfoSchema, ExportFormatSchema, MnistDefaultSchema, MnistStatusSchema } from './schemas/app'
+export type { AppInfo, ExportFormat, MnistDefault, MnistStatus } from './schemas/app'
+export { CallErrorSchema, ErrorCodeSchema, FieldProblemSchema } from './schemas/errors'
+export { SettingsSchema, type Settings } from './schemas/settings'
 
 /** Ids of models and imports: no path separators, no dots at the start, so they can never name a path. */
 export const IdSchema = z
@@ -19,64 +28,6 @@ export const IdSchema = z
 const PathSchema = z.string().min(1).max(4096)
 const Empty = z.object({}).strict()
 
-/** The settings' fields without defaults, so that a partial update names only what it changes. */
-const SettingsFields = z.object({
-  locale: z.enum(['system', 'en', 'zh-CN']),
-  theme: z.enum(['system', 'light', 'dark']),
-  backend: z.enum(['auto', 'tensorflow', 'wasm', 'cpu']),
-  penWidth: z.number().min(4).max(60),
-  mnistFolder: z.string().max(4096).nullable(),
-  /** The model used for drawing and imports; null means the shipped one. */
-  activeModelId: z.string().max(100).nullable(),
-  lastImportFolder: z.string().max(4096).nullable(),
-  /** Answers whose calibrated confidence is below this are flagged "not sure". */
-  unsureThreshold: z.number().min(0.3).max(0.99)
-})
-/** Stored settings: each missing or invalid field falls back to its default on its own. */
-const field = SettingsFields.shape
-export const SettingsSchema = z.object({
-  locale: field.locale.catch('system'),
-  theme: field.theme.catch('system'),
-  backend: field.backend.catch('auto'),
-  penWidth: field.penWidth.catch(18),
-  mnistFolder: field.mnistFolder.catch(null),
-  activeModelId: field.activeModelId.catch(null),
-  lastImportFolder: field.lastImportFolder.catch(null),
-  unsureThreshold: field.unsureThreshold.catch(DEFAULT_UNSURE_THRESHOLD)
-})
-export type Settings = z.infer<typeof SettingsSchema>
-
-export const AppInfoSchema = z.object({
-  name: z.string(),
-  version: z.string(),
-  backend: BackendNameSchema,
-  backendDetail: z.string(),
-  /** 'electron' in the desktop app, 'web' in web mode. */
-  shell: z.enum(['electron', 'web']),
-  platform: z.string(),
-  dataDir: z.string(),
-  /** Whether native dialogs are available (Electron), else the UI asks for a path. */
-  nativeDialogs: z.boolean()
-})
-export type AppInfo = z.infer<typeof AppInfoSchema>
-
-export const MnistStatusSchema = z.object({
-  folder: z.string().nullable(),
-  available: z.boolean(),
-  files: z.array(z.object({ name: z.string(), present: z.boolean(), verified: z.boolean().nullable() })),
-  message: z.string().nullable()
-})
-export type MnistStatus = z.infer<typeof MnistStatusSchema>
-
-export const ExportFormatSchema = z.enum([
-  'per-digit-csv',
-  'per-digit-md',
-  'confusion-csv',
-  'samples-csv',
-  'json'
-])
-export type ExportFormat = z.infer<typeof ExportFormatSchema>
-
 const call = <Req extends z.ZodType, Res extends z.ZodType>(request: Req, response: Res) => ({
   request,
   response
@@ -86,7 +37,7 @@ export const calls = {
   'app.info': call(Empty, AppInfoSchema),
   'settings.get': call(Empty, SettingsSchema),
   // The active model changes through models.setActive, which checks that the model exists.
-  'settings.set': call(SettingsFields.omit({ activeModelId: true }).partial().strict(), SettingsSchema),
+  'settings.set': call(SettingsFieldsSchema.omit({ activeModelId: true }).partial().strict(), SettingsSchema),
 
   'predict.image': call(
     z
@@ -138,7 +89,7 @@ export const calls = {
 
   'testset.import': call(
     z.object({ folder: PathSchema, modelId: IdSchema.optional() }).strict(),
-    ImportResultSchema.extend({ importId: IdSchema })
+    ImportResultWithIdSchema
   ),
   'testset.cancel': call(Empty, z.object({ cancelled: z.boolean() })),
   'testset.sampleImage': call(
@@ -149,6 +100,9 @@ export const calls = {
     z.object({ importId: IdSchema, format: ExportFormatSchema, file: PathSchema.optional() }).strict(),
     z.object({ fileName: z.string(), content: z.string(), savedTo: z.string().nullable() })
   ),
+
+  /** The running or last training run and import, in full: call it on every (re)connect. */
+  'jobs.state': call(Empty, JobsStateSchema),
 
   'dialog.pickFolder': call(
     z.object({ title: z.string().max(200).optional() }).strict(),
@@ -168,36 +122,22 @@ export const events = {
     file: z.string(),
     receivedBytes: z.number(),
     totalBytes: z.number().nullable()
-  })
+  }),
+  /** Sent whenever main saves the settings (whoever changed them): views show these, never re-save them. */
+  'settings.changed': SettingsSchema
 } as const
 
-export type CallName = keyof typeof calls
-export type EventName = keyof typeof events
+// The tables have exactly the names of names.ts (a compile error here names the one missing or extra).
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never
+const callNamesMatch: Same<keyof typeof calls, (typeof CALL_NAMES)[number]> = true
+const eventNamesMatch: Same<keyof typeof events, (typeof EVENT_NAMES)[number]> = true
+void callNamesMatch
+void eventNamesMatch
+
 export type CallRequest<N extends CallName> = z.input<(typeof calls)[N]['request']>
 export type ParsedRequest<N extends CallName> = z.output<(typeof calls)[N]['request']>
 export type CallResponse<N extends CallName> = z.output<(typeof calls)[N]['response']>
 export type EventPayload<E extends EventName> = z.output<(typeof events)[E]>
-
-/** Errors cross the boundary as data, never as exceptions. */
-export const ErrorCodeSchema = z.enum([
-  'bad-request',
-  'unknown-call',
-  'payload-too-large',
-  'not-found',
-  'conflict',
-  'bad-input',
-  'unavailable',
-  'cancelled',
-  'internal'
-])
-export type ErrorCode = z.infer<typeof ErrorCodeSchema>
-export interface CallError {
-  code: ErrorCode
-  message: string
-  /** Field-level problems of a rejected request. */
-  issues?: { path: string; message: string }[]
-}
-export type CallResult<T> = { ok: true; value: T } | { ok: false; error: CallError }
 
 /** The API the renderer sees (window.digitStudio in Electron, a WebSocket client in web mode). */
 export interface DigitStudioApi {
@@ -205,7 +145,4 @@ export interface DigitStudioApi {
   on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void
 }
 
-/** Largest serialized request accepted by either transport. */
-export const MAX_REQUEST_BYTES = 2_000_000
-export const callNames = Object.keys(calls) as CallName[]
-export const eventNames = Object.keys(events) as EventName[]
+export { CALL_NAMES as callNames, EVENT_NAMES as eventNames } from './names'

@@ -1,5 +1,5 @@
 /** Messages of the web-mode WebSocket transport (Electron IPC carries the same calls natively). */
-import type { CallResult } from './contract'
+import type { CallResult } from './names'
 
 export interface CallMessage {
   type: 'call'

@@ -9,7 +9,7 @@ import { chromium, type Browser, type Page } from 'playwright-core'
 import { startWebApp as startServices, type WebApp } from '../../src/main/web/app'
 
 export const repoRoot = resolve(import.meta.dirname, '../..')
-export const sharedData = resolve(repoRoot, '..', 'shared', 'data')
+export { SHARED_DATA_DIR as sharedData } from '../support/paths'
 export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 export const screenshotsDir = join(repoRoot, 'docs', 'screenshots')
 

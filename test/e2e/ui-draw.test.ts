@@ -85,6 +85,42 @@ describe('Draw: a digit drawn with the mouse is recognised live', () => {
     await expect.poll(() => predictedDigit(page)).toBe('')
   })
 
+  it('predicts from the first points of the first stroke, before the pen is lifted', async () => {
+    const { page } = running
+    await page.keyboard.press('Delete')
+    await expect.poll(() => predictedDigit(page)).toBe('')
+    const box = (await page.getByTestId('drawing-pad').boundingBox())!
+    const at = (x: number, y: number): [number, number] => [box.x + x * box.width, box.y + y * box.height]
+    await page.mouse.move(...at(0.5, 0.18))
+    await page.mouse.down()
+    for (let i = 1; i <= 12; i++) await page.mouse.move(...at(0.5, 0.18 + (0.64 * i) / 12))
+    // The pen is still down: the answer and the editing buttons already follow the stroke.
+    expect(await page.getByTestId('drawing-pad').getAttribute('data-drawing')).toBe('true')
+    await expect.poll(() => predictedDigit(page), { timeout: 30_000 }).toBe('1')
+    expect(await page.getByTestId('undo').isEnabled()).toBe(true)
+    expect(await page.getByTestId('clear').isEnabled()).toBe(true)
+    await page.mouse.up()
+    await expect.poll(() => predictedDigit(page)).toBe('1')
+  })
+
+  it('keeps Delete and Ctrl+Z working after the pen-width slider was used', async () => {
+    const { page } = running
+    await page.keyboard.press('Delete')
+    await drawStroke(page, SEVEN)
+    await expect.poll(() => predictedDigit(page), { timeout: 30_000 }).toBe('7')
+    await page.getByTestId('pen-width').focus()
+    await page.getByTestId('pen-width').press('ArrowRight')
+    await page.getByTestId('pen-width').fill('24')
+    await page.keyboard.press('Control+z')
+    await expect.poll(() => predictedDigit(page)).toBe('')
+    await drawStroke(page, SEVEN)
+    await expect.poll(() => predictedDigit(page), { timeout: 30_000 }).toBe('7')
+    await page.getByTestId('pen-width').fill('20')
+    await page.keyboard.press('Delete')
+    await expect.poll(() => predictedDigit(page)).toBe('')
+    expect(await page.getByTestId('undo').isDisabled()).toBe(true)
+  })
+
   it('keeps draw → prediction fast while drawing (round trips measured in the page)', async () => {
     const { page } = running
     await page.keyboard.press('Delete')

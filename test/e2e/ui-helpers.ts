@@ -1,11 +1,12 @@
 /** Shared steps of the UI journeys: navigation, drawing strokes, quick training and screenshots. */
 import { mkdirSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { expect } from 'vitest'
 import type { Page } from 'playwright-core'
 import { screenshotsDir, sharedData } from './harness'
 
-export type ViewId = 'draw' | 'train' | 'testsets' | 'models'
+export type ViewId = 'draw' | 'train' | 'testsets' | 'models' | 'settings'
 
 /** Waits for the shell (app.info and settings loaded), then opens a view from the sidebar. */
 export async function openView(page: Page, view: ViewId): Promise<void> {
@@ -14,12 +15,19 @@ export async function openView(page: Page, view: ViewId): Promise<void> {
   await page.getByTestId(`view-${view}`).waitFor({ state: 'visible' })
 }
 
-/** Screenshot of the window as the user sees it (1280×800, the harness's viewport). */
+/**
+ * Screenshot of the window as the user sees it (1280×800, the harness's viewport). Only `npm run screenshots`
+ * (DIGIT_STUDIO_SCREENSHOTS=1) writes the tracked docs/screenshots; other runs write to a temporary folder.
+ */
 export async function saveScreenshot(page: Page, name: string): Promise<void> {
-  mkdirSync(screenshotsDir, { recursive: true })
+  const dir =
+    process.env.DIGIT_STUDIO_SCREENSHOTS === '1'
+      ? screenshotsDir
+      : join(tmpdir(), 'digit-studio-e2e-screenshots')
+  mkdirSync(dir, { recursive: true })
   // Let charts and transitions settle.
   await page.waitForTimeout(300)
-  await page.screenshot({ path: join(screenshotsDir, `${name}.png`) })
+  await page.screenshot({ path: join(dir, `${name}.png`) })
 }
 
 /** Draws a polyline on the pad; points are fractions (0..1) of the pad's size. */
@@ -75,9 +83,8 @@ export async function trainQuickly(
   await expect
     .poll(() => page.getByTestId('training-state').getAttribute('data-state'), { timeout: 120_000 })
     .toBe('done')
-  const saved = (await page.getByTestId('training-saved').textContent()) ?? ''
-  const id = /[“"]([^”"]+)[”"]/.exec(saved)?.[1]
-  if (!id) throw new Error(`No model id in "${saved}"`)
+  const id = await page.getByTestId('training-saved').getAttribute('data-model-id')
+  if (!id) throw new Error('The finished run names no model')
   return id
 }
 

@@ -133,7 +133,7 @@ describe('Test sets: importing the 600 hand-written digits', () => {
       expect(Number(line![samplesCol])).toBe(row.samples)
       expect(Number(line![correctCol])).toBe(row.correct)
     }
-    expect(await page.getByTestId('export-notice').textContent()).toContain(download.suggestedFilename())
+    expect(await page.getByTestId('testsets-notice').textContent()).toContain(download.suggestedFilename())
     expect(running.logs.filter((line) => line.startsWith('pageerror'))).toEqual([])
   })
 })

@@ -1,7 +1,7 @@
-import { writeFile } from 'node:fs/promises'
+import { stat, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
-import { exportResult } from '../../core/export'
+import { exportResult, importJsonDocument } from '../../core/export'
 import { importFolder } from '../../core/import'
 import { ExportFormatSchema, type ExportFormat } from '../../shared/contract'
 import type { ImportResult } from '../../shared/schemas/import'
@@ -9,7 +9,8 @@ import { assessorFor } from '../../core/calibration'
 import { MODEL_COMMAND_OPTIONS, loadCommandModel, thresholdOption } from '../model-option'
 import { flagText } from './predict'
 import { formatEvaluation, printJson, progressBar } from '../output'
-import { UsageError, type CliCommand } from '../types'
+import { resolveUserPath } from '../../core/paths'
+import { CliError, UsageError, type CliCommand } from '../types'
 
 const USAGE =
   'digit-studio import FOLDER [--model MODEL_DIR] [--json] [--export FILE] [--format FORMAT] ' +
@@ -47,26 +48,14 @@ function parseFormat(value: string | undefined): ExportFormat | undefined {
   return parsed.data
 }
 
-/** The --json document: the Engine commands' conventions (top-level accuracy as a fraction) plus the import's lists. */
-function jsonDocument(result: ImportResult, modelDir: string, modelName: string, backend: string) {
-  const evaluation = result.evaluation
-  return {
-    accuracy: evaluation?.accuracy ?? null,
-    perDigitAverageAccuracy: evaluation?.perDigitAverageAccuracy ?? null,
-    averageLoss: evaluation?.averageLoss ?? null,
-    labelled: evaluation?.samples ?? 0,
-    correct: evaluation?.correct ?? 0,
-    perDigit: evaluation?.perDigit ?? null,
-    confusion: evaluation?.confusion ?? null,
-    perSample: result.samples,
-    skipped: result.skipped,
-    folder: result.folder,
-    model: modelDir,
-    modelName,
-    backend,
-    startedAt: result.startedAt,
-    seconds: result.seconds
-  }
+/** Fails before the import (not after minutes of work) when the export cannot be written there. */
+async function requireFolderOf(file: string): Promise<void> {
+  const folder = path.dirname(file)
+  const isFolder = await stat(folder).then(
+    (s) => s.isDirectory(),
+    () => false
+  )
+  if (!isFolder) throw new CliError(`--export ${file}: the folder ${folder} does not exist`)
 }
 
 export const command: CliCommand = {
@@ -89,11 +78,12 @@ export const command: CliCommand = {
       return 0
     }
     if (positionals.length !== 1) throw new UsageError('give exactly one FOLDER')
-    const exportFile = values.export === undefined ? undefined : path.resolve(values.export)
+    const exportFile = values.export === undefined ? undefined : resolveUserPath(values.export)
     const format = parseFormat(values.format) ?? (exportFile ? formatFromFileName(exportFile) : undefined)
     if (format && !exportFile) throw new UsageError('--format needs --export FILE')
 
-    const folder = path.resolve(positionals[0])
+    if (exportFile) await requireFolderOf(exportFile)
+    const folder = resolveUserPath(positionals[0])
     const { modelDir, backend, model } = await loadCommandModel(values)
     // Progress goes to the terminal only, so --json output stays one clean document.
     const bar = progressBar(values.json ? { ...io, isTTY: false } : io)
@@ -109,19 +99,21 @@ export const command: CliCommand = {
       model.dispose()
     }
 
-    if (exportFile && format) await writeFile(exportFile, exportResult(result, format).content, 'utf8')
+    const source = { model: modelDir, backend: backend.name }
+    if (exportFile && format)
+      await writeFile(exportFile, exportResult(result, format, source).content, 'utf8')
     if (values.json) {
-      printJson(io, jsonDocument(result, modelDir, model.metadata.name, backend.name))
+      printJson(io, importJsonDocument(result, source))
       return 0
     }
-    const noDigit = result.samples.filter((s) => s.noDigit).length
-    const unlabelled = result.samples.filter((s) => s.label === null).length
+    const { counts } = result
     io.stdout(
-      `Imported ${result.samples.length} images from ${folder} in ${result.seconds.toFixed(2)} s ` +
-        `(model ${model.metadata.name}, backend ${backend.name}); ${unlabelled} unlabelled, ` +
-        `${noDigit} without a digit, ${result.skipped.length} skipped\n`
+      `Imported ${counts.images} images from ${folder} in ${result.seconds.toFixed(2)} s ` +
+        `(model ${result.modelName}, backend ${backend.name}); ${counts.unlabelled} unlabelled, ` +
+        `${counts.noDigit} without a digit, ${counts.skipped} skipped\n`
     )
-    if (result.evaluation) io.stdout(formatEvaluation(result.evaluation))
+    if (result.outcome === 'no-images') io.stdout(`No images found in ${folder}.\n`)
+    else if (result.evaluation) io.stdout(formatEvaluation(result.evaluation))
     else io.stdout('No image has a label, so there is no per-digit table (see docs/import-rules.md).\n')
     const review = result.samples.filter((s) => s.flag === 'not-sure' || s.flag === 'not-a-digit')
     if (review.length > 0) {
@@ -130,6 +122,10 @@ export const command: CliCommand = {
         const wrong = s.label !== null && s.label !== s.predicted ? ` (label ${s.label})` : ''
         io.stdout(`  ${s.file}: ${s.predicted}${wrong}${flagText(s.flag)}\n`)
       }
+    }
+    if (result.noDigitFiles.length > 0) {
+      io.stdout('\nNo digit found in:\n')
+      for (const file of result.noDigitFiles) io.stdout(`  ${file}\n`)
     }
     if (result.skipped.length > 0) {
       io.stdout('\nSkipped:\n')

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util'
 import { argmax10 } from '../../core/evaluation'
-import { fileToMnistForm } from '../../core/preprocess'
+import { fileToMnistForm, ImageDecodeError } from '../../core/preprocess'
+import { systemErrorText } from '../../core/system-errors'
 import { assessorFor, type Flag } from '../../core/calibration'
 import { MODEL_COMMAND_OPTIONS, loadCommandModel, thresholdOption } from '../model-option'
 import { percent, printJson } from '../output'
@@ -19,6 +20,25 @@ interface FilePrediction {
   /** 'sure', 'not-sure' or 'not-a-digit' (null when no digit was found). */
   flag: Flag | null
   calibratedConfidence: number | null
+  /** Why the file could not be read (the other files are still predicted; the exit code is then 1). */
+  error: string | null
+}
+
+const EMPTY = {
+  digit: null,
+  confidence: null,
+  probabilities: null,
+  inverted: null,
+  noDigitReason: null,
+  flag: null,
+  calibratedConfidence: null
+} as const
+
+/** The reason without the file name (the line names it already). */
+function fileErrorReason(error: unknown, file: string): string {
+  if (error instanceof ImageDecodeError) return error.reason
+  const message = systemErrorText(error) ?? (error instanceof Error ? error.message : String(error))
+  return message.startsWith(`${file}: `) ? message.slice(file.length + 2) : message
 }
 
 /** ' — not sure' / ' — not a digit' after an answer that is flagged. */
@@ -47,8 +67,16 @@ export const command: CliCommand = {
     const results: FilePrediction[] = []
     try {
       for (const file of positionals) {
-        // Decoding errors name the file and the reason; they end the run with exit code 1.
-        const { form } = await fileToMnistForm(file)
+        // A file that cannot be read is reported with its reason; the others are still predicted.
+        const read = await fileToMnistForm(file).then(
+          (value) => ({ form: value.form, error: null }),
+          (error: unknown) => ({ form: null, error: fileErrorReason(error, file) })
+        )
+        const form = read.form
+        if (form === null) {
+          results.push({ ...EMPTY, file, error: read.error })
+          continue
+        }
         if (form.kind === 'no-digit') {
           results.push({
             file,
@@ -58,7 +86,8 @@ export const command: CliCommand = {
             inverted: null,
             noDigitReason: form.reason,
             flag: null,
-            calibratedConfidence: null
+            calibratedConfidence: null,
+            error: null
           })
           continue
         }
@@ -73,23 +102,28 @@ export const command: CliCommand = {
           confidence: probabilities[digit],
           probabilities: Array.from(probabilities),
           inverted: form.inverted,
-          noDigitReason: null
+          noDigitReason: null,
+          error: null
         })
       }
     } finally {
       model.dispose()
     }
+    const failed = results.filter((r) => r.error !== null)
     if (values.json) {
       printJson(io, { model: modelDir, predictions: results })
     } else {
       for (const r of results) {
-        io.stdout(
-          r.digit === null
-            ? `${r.file}: no digit (${r.noDigitReason})\n`
-            : `${r.file}: ${r.digit} (${percent(r.confidence)})${flagText(r.flag)}\n`
-        )
+        if (r.error !== null) io.stderr(`${r.file}: ${r.error}\n`)
+        else
+          io.stdout(
+            r.digit === null
+              ? `${r.file}: no digit (${r.noDigitReason})\n`
+              : `${r.file}: ${r.digit} (${percent(r.confidence)})${flagText(r.flag)}\n`
+          )
       }
+      if (failed.length > 0) io.stderr(`${failed.length} of ${results.length} files could not be read\n`)
     }
-    return 0
+    return failed.length > 0 ? 1 : 0
   }
 }

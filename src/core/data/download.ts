@@ -65,9 +65,10 @@ async function fetchToTemp(
 async function downloadOne(name: string, options: DownloadOptions): Promise<void> {
   const target = path.join(options.cacheDir, name)
   const expected = MNIST_SHA256[name]
-  const mirrors = options.mirrors?.length ? options.mirrors : DEFAULT_MNIST_MIRRORS
+  const mirrors = [...new Set(options.mirrors?.length ? options.mirrors : DEFAULT_MNIST_MIRRORS)]
   const attempts = options.attempts ?? 2
-  const failures: string[] = []
+  // One line per mirror (its last failure), however many attempts it took.
+  const failures = new Map<string, string>()
   for (const mirror of mirrors) {
     for (let attempt = 1; attempt <= attempts; attempt++) {
       const url = joinUrl(mirror, name)
@@ -75,7 +76,7 @@ async function downloadOne(name: string, options: DownloadOptions): Promise<void
       try {
         const actual = await fetchToTemp(url, temp, name, options)
         if (actual !== expected) {
-          failures.push(`${url}: SHA-256 ${actual} does not match ${expected}`)
+          failures.set(mirror, `${url}: the file's SHA-256 does not match MNIST's`)
           await rm(temp, { force: true })
           break // the mirror serves the wrong content: retrying it will not help
         }
@@ -84,7 +85,7 @@ async function downloadOne(name: string, options: DownloadOptions): Promise<void
       } catch (error) {
         await rm(temp, { force: true })
         if (options.signal?.aborted) throw error
-        failures.push(`${url}: ${error instanceof Error ? error.message : String(error)}`)
+        failures.set(mirror, `${url}: ${networkReason(error)}`)
         if (attempt < attempts) await sleep((options.retryDelayMs ?? 500) * attempt)
       }
     }
@@ -92,8 +93,25 @@ async function downloadOne(name: string, options: DownloadOptions): Promise<void
   throw new DataFileError(
     'download-failed',
     target,
-    `download failed from every mirror: ${failures.join('; ')}`
+    `download failed from every mirror (it needs an internet connection): ${[...failures.values()].join('; ')}`
   )
+}
+
+/** A fetch failure in plain words ("fetch failed" alone says nothing): the cause's code when there is one. */
+function networkReason(error: unknown): string {
+  const cause = (error as { cause?: { code?: unknown } })?.cause
+  const code = typeof cause?.code === 'string' ? cause.code : null
+  const plain: Record<string, string> = {
+    ENOTFOUND: 'no connection (the server name could not be resolved)',
+    EAI_AGAIN: 'no connection (the server name could not be resolved)',
+    ECONNREFUSED: 'the server refused the connection',
+    ECONNRESET: 'the connection was interrupted',
+    ETIMEDOUT: 'the connection timed out',
+    ENETUNREACH: 'no network',
+    UND_ERR_CONNECT_TIMEOUT: 'the connection timed out'
+  }
+  if (code && plain[code]) return plain[code]
+  return error instanceof Error ? error.message : String(error)
 }
 
 /** Fetches the files that are missing or damaged in the cache; returns the cache's status afterwards. */

@@ -1,15 +1,17 @@
 /** A problem with an input file; `code` is stable for programs, `file` names the file. */
-export type DataErrorCode =
-  | 'not-found'
-  | 'unreadable'
-  | 'not-gzip'
-  | 'bad-gzip'
-  | 'bad-magic'
-  | 'bad-dimensions'
-  | 'bad-length'
-  | 'mismatch'
-  | 'checksum'
-  | 'download-failed'
+export const DATA_ERROR_CODES = [
+  'not-found',
+  'unreadable',
+  'not-gzip',
+  'bad-gzip',
+  'bad-magic',
+  'bad-dimensions',
+  'bad-length',
+  'mismatch',
+  'checksum',
+  'download-failed'
+] as const
+export type DataErrorCode = (typeof DATA_ERROR_CODES)[number]
 
 export class DataFileError extends Error {
   readonly code: DataErrorCode

@@ -96,7 +96,7 @@ function perDigitMarkdown(result: ImportResult, evaluation: Evaluation): string 
   const lines = [
     `# Per-digit results: ${baseName(result.folder)}`,
     '',
-    `- Model: \`${result.modelId}\``,
+    `- Model: ${result.modelName} (\`${result.modelId}\`)`,
     `- Labelled samples: ${evaluation.samples} of ${result.samples.length} images; skipped files: ${result.skipped.length}`,
     `- Accuracy: ${percent(evaluation.accuracy)}% (${evaluation.correct} of ${evaluation.samples})`,
     `- Per-digit average accuracy: ${percent(evaluation.perDigitAverageAccuracy)}%`,
@@ -146,8 +146,49 @@ function samplesCsv(result: ImportResult): string {
   return csv([header, ...rows])
 }
 
+/** Where the model came from, for the JSON document: the CLI names its folder, the app its library id. */
+export interface JsonSource {
+  model?: string
+  backend?: string | null
+}
+
+/**
+ * The one JSON shape of an import: the CLI's `import --json` and the app's JSON export are both this document
+ * (top-level `accuracy` as a fraction, like the other commands' --json). The 28×28 views are left out.
+ */
+export function importJsonDocument(result: ImportResult, source: JsonSource = {}) {
+  const evaluation = result.evaluation
+  return {
+    accuracy: evaluation?.accuracy ?? null,
+    perDigitAverageAccuracy: evaluation?.perDigitAverageAccuracy ?? null,
+    averageLoss: evaluation?.averageLoss ?? null,
+    labelled: evaluation?.samples ?? 0,
+    correct: evaluation?.correct ?? 0,
+    perDigit: evaluation?.perDigit ?? null,
+    confusion: evaluation?.confusion ?? null,
+    outcome: result.outcome,
+    counts: result.counts,
+    perSample: result.samples.map(({ view28: _view, ...sample }) => sample),
+    noDigitFiles: result.noDigitFiles,
+    skipped: result.skipped,
+    folder: result.folder,
+    model: source.model ?? result.modelId,
+    modelId: result.modelId,
+    modelName: result.modelName,
+    backend: source.backend ?? null,
+    startedAt: result.startedAt,
+    finishedAt: result.finishedAt,
+    seconds: result.seconds
+  }
+}
+export type ImportJsonDocument = ReturnType<typeof importJsonDocument>
+
 /** Renders one export of an import result. */
-export function exportResult(result: ImportResult, format: ExportFormat): ExportedFile {
+export function exportResult(
+  result: ImportResult,
+  format: ExportFormat,
+  source: JsonSource = {}
+): ExportedFile {
   const base = baseName(result.folder)
   switch (format) {
     case 'per-digit-csv':
@@ -162,6 +203,9 @@ export function exportResult(result: ImportResult, format: ExportFormat): Export
     case 'samples-csv':
       return { fileName: `${base}-samples.csv`, content: samplesCsv(result) }
     case 'json':
-      return { fileName: `${base}-result.json`, content: `${JSON.stringify(result, null, 2)}\n` }
+      return {
+        fileName: `${base}-result.json`,
+        content: `${JSON.stringify(importJsonDocument(result, source), null, 2)}\n`
+      }
   }
 }

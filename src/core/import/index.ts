@@ -8,7 +8,7 @@ import { availableParallelism } from 'node:os'
 import { basename, join, resolve } from 'node:path'
 import type { ImportProgress, ImportResult, SampleResult, SkippedFile } from '../../shared/schemas/import'
 import { evaluatePredictions } from '../evaluation'
-import { decodeImageFile, ImageDecodeError, toMnistForm } from '../preprocess'
+import { decodeImageFile, ImageDecodeError, toMnistForm, toView28 } from '../preprocess'
 import type { Assessment } from '../calibration'
 import type { Classifier } from './classifier'
 import { ImportError } from './errors'
@@ -93,6 +93,8 @@ export async function importFolder(
   // Per file: whether it decoded (forms are not kept: they go to the classifier in batches and are dropped),
   // then its probabilities once classified.
   const decoded = new Uint8Array(files.length)
+  // The 28×28 view of each digit (base64 of 784 bytes, ~1 KB), so a gallery needs no further round trip.
+  const views: (string | null)[] = new Array(files.length).fill(null)
   const probabilities: (Float32Array | null)[] = new Array(files.length).fill(null)
   const assessments: (Assessment | null)[] = new Array(files.length).fill(null)
   const fileSkips: (SkippedFile | null)[] = new Array(files.length).fill(null)
@@ -145,6 +147,7 @@ export async function importFolder(
         decoded[index] = 1
         if (form.kind === 'digit') {
           options.onForm?.(file, form.pixels)
+          views[index] = Buffer.from(toView28(form) as Uint8Array).toString('base64')
           pending.push({ index, pixels: form.pixels })
           if (pending.length >= batchSize) flush()
         }
@@ -170,7 +173,9 @@ export async function importFolder(
   const samples: SampleResult[] = []
   files.forEach((file, index) => {
     if (decoded[index])
-      samples.push(sampleResult(file, labelOf(file), probabilities[index], assessments[index] ?? null))
+      samples.push(
+        sampleResult(file, labelOf(file), probabilities[index], views[index], assessments[index] ?? null)
+      )
   })
   for (const skip of fileSkips) if (skip) skipped.push(skip)
 
@@ -183,12 +188,24 @@ export async function importFolder(
           Float32Array.from(labelled.flatMap((s) => s.probabilities)),
           { noDigit: labelled.map((s) => s.noDigit) }
         )
+  const noDigitFiles = samples.filter((s) => s.noDigit).map((s) => s.file)
   return {
     folder: root,
     modelId: classifier.id,
+    modelName: classifier.metadata?.name ?? classifier.id,
     startedAt,
+    finishedAt: new Date().toISOString(),
     seconds: (performance.now() - started) / 1000,
+    outcome: labelled.length > 0 ? 'evaluated' : samples.length > 0 ? 'unlabelled' : 'no-images',
+    counts: {
+      images: samples.length,
+      labelled: labelled.length,
+      unlabelled: samples.length - labelled.length,
+      noDigit: noDigitFiles.length,
+      skipped: skipped.length
+    },
     samples,
+    noDigitFiles,
     skipped,
     evaluation
   }
@@ -198,9 +215,10 @@ function sampleResult(
   file: string,
   label: Label | null,
   probabilities: Float32Array | null,
+  view28: string | null,
   assessment: Assessment | null
 ): SampleResult {
-  const common = { file, label: label?.label ?? null, labelSource: label?.source ?? null }
+  const common = { file, label: label?.label ?? null, labelSource: label?.source ?? null, view28 }
   if (probabilities === null) {
     return {
       ...common,

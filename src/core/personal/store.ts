@@ -10,7 +10,7 @@ import path from 'node:path'
 import { z } from 'zod'
 import type { PersonalList, PersonalSample } from '../../shared/schemas/personal'
 import { loadSharp } from '../preprocess'
-import type { GrayImage } from '../../shared/schemas/images'
+import type { GrayImage } from '../preprocess/types'
 
 const FORM_BYTES = 784
 const ID = /^[a-z0-9-]{8,64}$/

@@ -218,6 +218,12 @@ export async function tuneModel(input: TuneInput): Promise<TuneResult> {
   else await (input.store as ModelStore).save(modelId, result.weights, metadata)
   return {
     report: report(after, true),
-    status: { kind: 'status', state: 'done', message: `Taught in ${seconds.toFixed(1)} s`, modelId }
+    status: {
+      kind: 'status',
+      state: 'done',
+      message: `Taught in ${seconds.toFixed(1)} s; saved as "${name}"`,
+      modelId,
+      kept: { id: modelId, name, epochsCompleted: result.epochsCompleted, epochsPlanned: epochs }
+    }
   }
 }

@@ -6,7 +6,7 @@
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
-import type { GrayImage } from '../../shared/schemas/images'
+import type { GrayImage } from './types'
 import { decodeBmp } from './bmp'
 import { ImageDecodeError } from './errors'
 import { toGrayImage } from './gray'
@@ -172,6 +172,19 @@ function asDecodeError(error: unknown, file: string, maxPixels?: number): ImageD
   if (/unsupported image format/i.test(message)) {
     return new ImageDecodeError('unsupported-format', file, 'unsupported image format', { cause: error })
   }
-  const detail = message.split('\n')[0].trim()
-  return new ImageDecodeError('corrupt', file, `damaged or truncated image (${detail})`, { cause: error })
+  return new ImageDecodeError('corrupt', file, corruptReason(message), { cause: error })
+}
+
+/**
+ * libvips' wording ("VipsJpeg: Premature end of input file", "Warning treated as error due to failOn setting")
+ * means nothing to a user: say what is wrong with the file in plain words; the original stays in `cause`.
+ */
+export function corruptReason(libvipsMessage: string): string {
+  if (
+    /premature end|unexpected end|truncat|end of (file|stream|data)|read error|short read|EOF/i.test(
+      libvipsMessage
+    )
+  )
+    return 'the image is damaged: the file is cut short (an incomplete download or copy?)'
+  return 'the image is damaged: its data cannot be decoded'
 }

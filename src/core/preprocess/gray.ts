@@ -1,4 +1,4 @@
-import type { GrayImage } from '../../shared/schemas/images'
+import type { GrayImage } from './types'
 
 /** Decoded pixels, 8 bits per channel: 1 = grey, 2 = grey + alpha, 3 = RGB, 4 = RGBA. */
 export interface RawPixels {

@@ -18,7 +18,7 @@ export {
 export { toGrayImage, type RawPixels } from './gray'
 export { DIGIT_BOX, MNIST_SIDE, toMnistForm, toView28, type MnistFormOptions } from './mnist-form'
 
-import type { GrayImage, MnistForm } from '../../shared/schemas/images'
+import type { GrayImage, MnistForm } from './types'
 import { decodeImageFile, type DecodeOptions } from './decode'
 import { toMnistForm } from './mnist-form'
 

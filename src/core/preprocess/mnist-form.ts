@@ -13,7 +13,7 @@
  *   7. crop to the ink's bounding box, 8. resample to fit 20×20, 9. thin strokes bolder than MNIST's,
  *   10. centre by mass in 28×28.
  */
-import type { GrayImage, MnistForm } from '../../shared/schemas/images'
+import type { GrayImage, MnistForm } from './types'
 import { resample } from './resample'
 import { erode, strokeWidth, thinningFor, type InkImage } from './stroke'
 

@@ -8,6 +8,7 @@ import type { BackendName } from '../../shared/schemas/models'
 import {
   HyperparametersSchema,
   type Hyperparameters,
+  type KeptModel,
   type TrainingEvent,
   type TrainingStatus
 } from '../../shared/schemas/training'
@@ -65,12 +66,12 @@ export async function runTrainingJob(job: TrainingJob, callbacks: JobCallbacks):
   if (job.tune) return runTuningJob(job, job.tune, callbacks)
   const { onEvent } = callbacks
   const log = callbacks.log ?? (() => {})
-  const status = (state: TrainingStatus['state'], message?: string, modelId?: string): TrainingStatus => {
+  const status = (state: TrainingStatus['state'], message?: string, kept?: KeptModel): TrainingStatus => {
     const event: TrainingStatus = {
       kind: 'status',
       state,
       ...(message ? { message } : {}),
-      ...(modelId ? { modelId } : {})
+      ...(kept ? { modelId: kept.id, kept } : {})
     }
     onEvent(event)
     return event
@@ -126,24 +127,38 @@ export async function runTrainingJob(job: TrainingJob, callbacks: JobCallbacks):
     }
   })
   // The kept model's temperature for the "not sure" flag, fitted on held-out MNIST training images.
-  const kept = lastSave as { metadata: ModelMetadata; weights: ModelWeights } | null
-  if (kept && !callbacks.control?.cancelled()) {
+  const last = lastSave as { metadata: ModelMetadata; weights: ModelWeights } | null
+  if (last && !callbacks.control?.cancelled()) {
     status('saving', 'Calibrating the confidences')
-    const runner = createRunner(kept.weights)
+    const runner = createRunner(last.weights)
     try {
       const calibration = await calibrateOnMnist((p, n) => runner.predict(p, n), data.train)
       log(`calibration: temperature ${calibration.temperature.toFixed(3)} (${calibration.source})`)
-      await save(kept.weights, { ...kept.metadata, calibration })
+      await save(last.weights, { ...last.metadata, calibration })
     } finally {
       runner.dispose()
     }
   }
   const testAccuracy = result.lastEpoch?.testAccuracy ?? null
+  const kept: KeptModel = {
+    id: modelId,
+    name,
+    epochsCompleted: result.epochsCompleted,
+    epochsPlanned: hp.epochs
+  }
   const final = result.cancelled
     ? saved
-      ? status('cancelled', `Cancelled; kept the model after epoch ${result.epochsCompleted}`, modelId)
+      ? status(
+          'cancelled',
+          `Cancelled; kept "${name}" after epoch ${result.epochsCompleted} of ${hp.epochs}`,
+          kept
+        )
       : status('cancelled', 'Cancelled before the first epoch ended: no model was saved')
-    : status('done', `Trained ${result.epochsCompleted} epochs in ${result.seconds.toFixed(1)} s`, modelId)
+    : status(
+        'done',
+        `Trained ${result.epochsCompleted} epochs in ${result.seconds.toFixed(1)} s; saved as "${name}"`,
+        kept
+      )
   return { status: final, backend: backend.name, testAccuracy, epochsCompleted: result.epochsCompleted }
 }
 

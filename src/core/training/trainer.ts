@@ -12,13 +12,15 @@ import { tf } from '../backend'
 import { PIXELS, type DigitSet } from '../data/mnist'
 import { CLASSES } from '../model/mlp'
 import { Random } from '../model/random'
-import { paramArrays, withParams, type ModelWeights } from '../model/weights'
+import { isCnnWeights, paramArrays, withParams, type ModelWeights } from '../model/weights'
 import { softmaxCrossEntropy } from '../backend/native-ops'
 import { architectureFor, batchStats, type TrainableArchitecture } from './architecture'
 import { createAugmenter } from './augment'
 import { FlatParameters } from './flat-params'
 import { WeightAverage } from './weight-average'
 import { copyImages, fillLabels, toBackendSet, type BackendSet } from './tensors'
+import { openTrainingStep, type GraphStep, type StepChoice, type StepPreference } from './graph'
+import { StepTimes, type EpochTimes } from './graph/timing'
 
 export interface TrainingControl {
   /** True once the run should stop at the next batch boundary. */
@@ -30,6 +32,8 @@ export interface TrainingControl {
 export interface EpochResult {
   summary: EpochSummary
   weights: ModelWeights
+  /** Where the epoch's training time went (for the benchmark). */
+  times: EpochTimes
 }
 
 export interface TrainOptions {
@@ -44,6 +48,10 @@ export interface TrainOptions {
   initialWeights?: ModelWeights
   /** Let other work (IPC messages) run every this many batches. */
   yieldEvery?: number
+  /** The graph step (many batches per native call, tfjs-node only) or the lean step; default auto. */
+  step?: StepPreference
+  /** Told which step runs, before the first batch. */
+  onStep?: (choice: StepChoice) => void
 }
 
 export interface TrainResult {
@@ -52,6 +60,7 @@ export interface TrainResult {
   cancelled: boolean
   lastEpoch: EpochSummary | null
   seconds: number
+  step: StepChoice
 }
 
 const now = () => performance.now() / 1000
@@ -108,16 +117,39 @@ export function learningRateAt(
   )
 }
 
+/** The graph step's block at this batch: full batches up to the next report point; a last short batch alone. */
+function graphBlock(graph: GraphStep, batch: number, fullBatches: number, reportEvery: number): number {
+  if (batch >= fullBatches) return 1
+  return graph.blockLength(Math.min(fullBatches - batch, reportEvery - (batch % reportEvery)))
+}
+
 export async function train(options: TrainOptions): Promise<TrainResult> {
   const hp = options.hyperparameters
   const started = now()
   const random = new Random(hp.seed)
   const architecture = architectureFor(hp, options.initialWeights)
   const weights0 = options.initialWeights ?? architecture.init(hp)
-  const params = new FlatParameters(paramArrays(weights0), { learningRate: hp.learningRate })
+  // The step-selection point: the graph step where it loads (blocks of batches, one native call each; the
+  // paper's MLP only), else the lean step below (any architecture).
+  const { graph, choice } = isCnnWeights(weights0)
+    ? {
+        graph: null,
+        choice: {
+          kind: 'lean' as const,
+          detail: 'lean step (one batch per call): the graph step is for the MLP'
+        }
+      }
+    : await openTrainingStep(options.step ?? 'auto', {
+        weights: weights0,
+        dropout: hp.dropout,
+        learningRate: hp.learningRate
+      })
+  options.onStep?.(choice)
+  const lean = graph ? null : new FlatParameters(paramArrays(weights0), { learningRate: hp.learningRate })
+  const params = graph ?? (lean as FlatParameters)
   const augment = createAugmenter(hp.augmentation, random)
   const averaging = hp.averageLastEpochs > 0 ? new WeightAverage() : null
-  const jsBatches = augment !== null || process.env.DIGIT_STUDIO_BATCHES !== 'backend'
+  const jsBatches = graph !== null || augment !== null || process.env.DIGIT_STUDIO_BATCHES !== 'backend'
   const trainCount = options.train.count
   const trainSet = jsBatches ? null : toBackendSet(options.train)
   const testSet = toBackendSet(options.test)
@@ -128,6 +160,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   const batchOneHot = new Float32Array(jsBatches ? batchSize * CLASSES : 0)
   const batchLabels = new Int32Array(jsBatches ? batchSize : 0)
   const yieldEvery = options.yieldEvery ?? Math.min(10, hp.reportEvery)
+  const times = new StepTimes()
   let step = 0
   let lastEpoch: EpochSummary | null = null
   let epochsCompleted = 0
@@ -145,22 +178,30 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       let seen = 0
       for (let batch = 0; batch < batchesPerEpoch; batch++) {
         const start = batch * batchSize
-        const size = Math.min(batchSize, trainCount - start)
-        const dropoutSeed = hp.dropout > 0 ? random.int(2 ** 31) : null
+        const block = graph ? graphBlock(graph, batch, Math.floor(trainCount / batchSize), hp.reportEvery) : 0
+        const size = Math.min((block || 1) * batchSize, trainCount - start)
+        const dropoutSeed = hp.dropout > 0 && !block ? random.int(2 ** 31) : null
         const indices = order.subarray(start, start + size)
+        times.startStep()
         const next = tf.tidy(() => {
+          if (graph) {
+            const blockSet = { ...options.train, indices, batches: block, batchSize: size / block }
+            return tf.add(totals, graph.run({ ...blockSet, random, augment, times })) as tf.Tensor1D
+          }
           let x: tf.Tensor2D
           let oneHot: tf.Tensor2D
           let labels: tf.Tensor1D
           if (jsBatches) {
             // Batches built in JavaScript from the bytes: one upload each, and the 188 MB float copy of
             // the training set never exists (peak memory stays well under 1 GiB).
+            times.startData()
             if (augment) augment(options.train.images, indices, batchX)
             else copyImages(options.train.images, indices, batchX)
             fillLabels(options.train.labels, indices, batchOneHot, batchLabels)
             x = tf.tensor2d(batchX.subarray(0, size * PIXELS), [size, PIXELS])
             oneHot = tf.tensor2d(batchOneHot.subarray(0, size * CLASSES), [size, CLASSES])
             labels = tf.tensor1d(batchLabels.subarray(0, size), 'int32')
+            times.endData()
           } else {
             const idx = (perm as tf.Tensor1D).slice(start, size)
             x = tf.gather((trainSet as BackendSet).images, idx) as tf.Tensor2D
@@ -171,17 +212,19 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
             x,
             oneHot,
             labels,
-            params.tensors(),
+            (lean as FlatParameters).tensors(),
             hp.dropout,
             dropoutSeed
           )
-          params.applyAdam(grads)
+          ;(lean as FlatParameters).applyAdam(grads)
           return tf.add(totals, stats) as tf.Tensor1D
         })
+        times.endStep()
         totals.dispose()
         totals = next
-        step++
+        step += block || 1
         seen += size
+        batch += (block || 1) - 1
         if ((batch + 1) % hp.reportEvery === 0 || batch + 1 === batchesPerEpoch) {
           const [loss, correct] = totals.dataSync()
           const samples = seen - window.samples
@@ -201,7 +244,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
           })
           window = { at: t, batch: batch + 1, loss, correct, samples: seen }
         }
-        if ((batch + 1) % yieldEvery === 0) {
+        if ((batch + 1) % yieldEvery === 0 || block > 1) {
           await nextTick()
           await options.control?.waitWhilePaused()
           if (options.control?.cancelled()) {
@@ -216,13 +259,20 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         break
       }
       const [lossSum, correctSum] = totals.dataSync()
+      const epochTimes = times.take()
       totals.dispose()
       // Within the averaging window the model is the mean of the epoch-end weights so far.
-      const current = withParams(weights0, params.arrays())
+      const current = graph ? graph.weights() : withParams(weights0, (lean as FlatParameters).arrays())
       const averaged = averaging && epoch > hp.epochs - hp.averageLastEpochs ? averaging.add(current) : null
       const test = averaged
         ? evaluateWeights(testSet, averaged, architecture)
-        : tf.tidy(() => evaluateOnBackend(testSet, params.tensors(), architecture))
+        : tf.tidy(() =>
+            evaluateOnBackend(
+              testSet,
+              graph ? graph.layers().flatMap((l) => [l.kernel, l.bias]) : (lean as FlatParameters).tensors(),
+              architecture
+            )
+          )
       epochsCompleted = epoch
       const elapsed = now() - started
       lastEpoch = {
@@ -237,7 +287,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         etaSeconds: (elapsed / epoch) * (hp.epochs - epoch)
       }
       lastGood = averaged ?? current
-      await options.onEpoch?.({ summary: lastEpoch, weights: lastGood })
+      await options.onEpoch?.({ summary: lastEpoch, weights: lastGood, times: epochTimes })
       await nextTick()
       if (options.control?.cancelled()) cancelled = epoch < hp.epochs
     }
@@ -251,6 +301,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     epochsCompleted,
     cancelled,
     lastEpoch,
-    seconds: now() - started
+    seconds: now() - started,
+    step: choice
   }
 }

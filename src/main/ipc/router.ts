@@ -6,21 +6,26 @@
 import { z } from 'zod'
 import {
   calls,
-  ErrorCodeSchema,
   MAX_REQUEST_BYTES,
+  MESSAGE_KEYS,
   type CallError,
   type CallName,
   type CallResponse,
   type CallResult,
   type ErrorCode,
+  type FieldProblem,
+  type MessageKey,
   type ParsedRequest
 } from '../../shared/contract'
+import { contractCode } from './error-codes'
 
-/** Throw this from a handler to answer with a specific error code. */
+/** Throw this from a handler to answer with a specific error code (and, optionally, a translated message key). */
 export class ServiceError extends Error {
   constructor(
     readonly code: ErrorCode,
-    message: string
+    message: string,
+    readonly key?: MessageKey,
+    readonly params?: Record<string, string | number>
   ) {
     super(message)
     this.name = 'ServiceError'
@@ -35,35 +40,69 @@ export interface Router {
   dispatch(name: unknown, request: unknown, sizeBytes: number): Promise<CallResult<unknown>>
 }
 
-const fail = (code: ErrorCode, message: string, issues?: CallError['issues']): CallResult<never> => ({
-  ok: false,
-  error: issues ? { code, message, issues } : { code, message }
-})
+const fail = (error: CallError): CallResult<never> => ({ ok: false, error })
 
-const CONTRACT_CODES = new Set<string>(ErrorCodeSchema.options)
-const SYSTEM_CODES: Record<string, ErrorCode> = {
-  ENOENT: 'not-found',
-  EACCES: 'unavailable',
-  EPERM: 'unavailable',
-  EROFS: 'unavailable',
-  ENOSPC: 'unavailable',
-  EDQUOT: 'unavailable',
-  ENOTDIR: 'unavailable',
-  EEXIST: 'unavailable',
-  EISDIR: 'unavailable'
+/** Any thrown value as a contract error: its code from the one table (error-codes.ts), its message as it is. */
+export function toCallError(error: unknown): CallError {
+  if (error instanceof ServiceError) {
+    return {
+      code: error.code,
+      message: error.message,
+      ...(error.key ? { key: error.key } : {}),
+      ...(error.params ? { params: error.params } : {})
+    }
+  }
+  const message = error instanceof Error ? error.message : String(error)
+  // Core errors may name a translated message of the contract (e.g. RelativePathError).
+  const { key, params } = (error ?? {}) as { key?: unknown; params?: unknown }
+  const translated =
+    typeof key === 'string' && (MESSAGE_KEYS as readonly string[]).includes(key)
+      ? {
+          key: key as MessageKey,
+          ...(params && typeof params === 'object'
+            ? { params: params as Record<string, string | number> }
+            : {})
+        }
+      : {}
+  return { code: contractCode(error), message, ...translated }
 }
 
-/** Errors from core modules carry a code of their own (e.g. an unreadable file); map them to the contract's. */
-function toCallError(error: unknown): CallResult<never> {
-  if (error instanceof ServiceError) return fail(error.code, error.message)
-  const known = error as { code?: unknown; message?: unknown; name?: unknown }
-  const message = typeof known?.message === 'string' ? known.message : String(error)
-  const code = typeof known?.code === 'string' ? known.code : null
-  if (code === null) return fail(known?.name === 'AbortError' ? 'cancelled' : 'internal', message)
-  if (CONTRACT_CODES.has(code)) return fail(code as ErrorCode, message)
-  if (SYSTEM_CODES[code]) return fail(SYSTEM_CODES[code], message)
-  // Any other coded error is a core module's verdict on the user's input (a bad file, a bad model).
-  return fail('bad-input', message)
+/** A zod issue as a field problem in plain words (never zod's own wording). */
+function fieldProblem(issue: z.core.$ZodIssue): FieldProblem[] {
+  const path = issue.path.map(String).join('.')
+  const bound = (key: 'minimum' | 'maximum'): number | undefined => {
+    const value = (issue as unknown as Record<string, unknown>)[key]
+    return typeof value === 'number' ? value : typeof value === 'bigint' ? Number(value) : undefined
+  }
+  switch (issue.code) {
+    case 'too_small': {
+      const limit = bound('minimum')
+      const text = issue.origin === 'string' ? 'must not be empty' : `must be at least ${limit}`
+      return [{ path, rule: 'too-small', message: text, ...(limit !== undefined ? { limit } : {}) }]
+    }
+    case 'too_big': {
+      const limit = bound('maximum')
+      const what =
+        issue.origin === 'string' ? `must be at most ${limit} characters` : `must be at most ${limit}`
+      return [{ path, rule: 'too-big', message: what, ...(limit !== undefined ? { limit } : {}) }]
+    }
+    case 'invalid_type':
+      return issue.expected === 'int'
+        ? [{ path, rule: 'not-integer', message: 'must be a whole number' }]
+        : [{ path, rule: 'wrong-type', message: `must be a ${issue.expected}` }]
+    case 'unrecognized_keys':
+      return issue.keys.map((key) => ({
+        path: path ? `${path}.${key}` : key,
+        rule: 'unknown-field' as const,
+        message: 'is not a known field'
+      }))
+    default:
+      return [{ path, rule: 'invalid', message: 'is not a valid value' }]
+  }
+}
+
+export function requestFieldProblems(error: z.ZodError): FieldProblem[] {
+  return error.issues.flatMap(fieldProblem).slice(0, 20)
 }
 
 const isCallName = (name: unknown): name is CallName =>
@@ -73,33 +112,35 @@ export function createRouter(handlers: Handlers, log: (line: string) => void = (
   return {
     async dispatch(name, request, sizeBytes) {
       if (sizeBytes > MAX_REQUEST_BYTES) {
-        return fail(
-          'payload-too-large',
-          `Request of ${sizeBytes} bytes exceeds the limit of ${MAX_REQUEST_BYTES}.`
-        )
+        return fail({
+          code: 'payload-too-large',
+          message: `Request of ${sizeBytes} bytes exceeds the limit of ${MAX_REQUEST_BYTES}.`
+        })
       }
       if (!isCallName(name))
-        return fail('unknown-call', `Unknown call ${JSON.stringify(String(name)).slice(0, 80)}.`)
+        return fail({
+          code: 'unknown-call',
+          message: `Unknown call ${JSON.stringify(String(name)).slice(0, 80)}.`
+        })
       const parsed = calls[name].request.safeParse(request ?? {})
       if (!parsed.success) {
-        const issues = parsed.error.issues.slice(0, 20).map((issue) => ({
-          path: issue.path.map(String).join('.'),
-          message: issue.message
-        }))
-        return fail(
-          'bad-request',
-          `Invalid request for ${name}: ${z.prettifyError(parsed.error)}`.slice(0, 2000),
-          issues
-        )
+        const fields = requestFieldProblems(parsed.error)
+        const list = fields.map((f) => (f.path ? `${f.path} ${f.message}` : f.message)).join('; ')
+        return fail({
+          code: 'bad-request',
+          message: `Some values are not valid: ${list}.`.slice(0, 2000),
+          key: 'invalidFields',
+          params: { fields: list },
+          fields
+        })
       }
       try {
         const handler = handlers[name] as (request: unknown) => Promise<unknown>
         return { ok: true, value: await handler(parsed.data) }
       } catch (error) {
-        const result = toCallError(error)
-        if (!result.ok && result.error.code === 'internal')
-          log(`${name} failed: ${(error as Error)?.stack ?? error}`)
-        return result
+        const callError = toCallError(error)
+        if (callError.code === 'internal') log(`${name} failed: ${(error as Error)?.stack ?? error}`)
+        return fail(callError)
       }
     }
   }

@@ -2,6 +2,8 @@ import type { Handlers } from '../ipc/router'
 import type { ShellHost } from '../app/shell'
 import type { SettingsStore } from './settings'
 import type { EngineService } from './engine'
+import type { MnistService } from './mnist'
+import { checkUserPath } from '../../core/paths'
 
 type AppCalls = Pick<
   Handlers,
@@ -12,6 +14,7 @@ export function appHandlers(
   host: ShellHost,
   settings: SettingsStore,
   engine: EngineService,
+  mnist: MnistService,
   version: string
 ): AppCalls {
   return {
@@ -25,12 +28,18 @@ export function appHandlers(
         shell: host.shell,
         platform: `${process.platform}-${process.arch}`,
         dataDir: host.dataDir,
-        nativeDialogs: host.nativeDialogs
+        nativeDialogs: host.nativeDialogs,
+        mnistDefault: mnist.defaultFolder()
       }
     },
     'settings.get': () => settings.get(),
     'settings.set': async (patch) => {
-      const next = await settings.update(patch)
+      // Folders are kept absolute (~ expanded); a relative one is refused with the path it probably meant.
+      const folders = {
+        ...(patch.mnistFolder ? { mnistFolder: checkUserPath(patch.mnistFolder) } : {}),
+        ...(patch.lastImportFolder ? { lastImportFolder: checkUserPath(patch.lastImportFolder) } : {})
+      }
+      const next = await settings.update({ ...patch, ...folders })
       if (patch.backend !== undefined) await engine.setBackendPreference(next.backend)
       return next
     },

@@ -1,25 +1,16 @@
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises'
 import { dirname } from 'node:path'
+import { SYSTEM_REASONS } from '../../core/system-errors'
 import { ServiceError } from '../ipc/router'
-
-/** What a failed write means for the user; Node's own messages name no path for write errors. */
-const WRITE_REASONS: Record<string, string> = {
-  ENOSPC: 'the disk is full',
-  EDQUOT: 'the disk quota is used up',
-  EROFS: 'the folder is read-only',
-  EACCES: 'permission denied',
-  EPERM: 'permission denied',
-  ENOTDIR: 'part of that path is a file, not a folder',
-  EEXIST: 'part of that path is a file, not a folder',
-  EISDIR: 'that path is a folder'
-}
 
 export function writeError(path: string, error: unknown): ServiceError {
   const code = (error as { code?: string }).code ?? ''
-  const reason = WRITE_REASONS[code] ?? (error as Error).message
+  const reason = SYSTEM_REASONS[code] ?? (error as Error).message
   return new ServiceError(
-    'unavailable',
-    `Cannot save ${path}: ${reason} (${code || 'error'}). Choose another place.`
+    'io',
+    `Cannot save ${path}: ${reason} (${code || 'error'}). Choose another place.`,
+    'diskRefused',
+    { path, reason }
   )
 }
 

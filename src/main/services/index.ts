@@ -7,6 +7,7 @@ import type { EmitEvent } from '../ipc/events'
 import type { Handlers } from '../ipc/router'
 import { appHandlers } from './app'
 import { EngineService } from './engine'
+import { JobTracker } from './jobs'
 import { MnistService } from './mnist'
 import { ModelService } from './models'
 import { predictHandlers } from './predict'
@@ -28,21 +29,25 @@ export interface Services {
 
 export async function createServices({ host, emit, version }: ServiceDeps): Promise<Services> {
   const settings = new SettingsStore(host.dataDir)
+  settings.onChange((next) => emit('settings.changed', next))
+  const jobs = new JobTracker(host.dataDir)
   // Models live on the backend they were loaded on: a backend switch reloads the active one.
   const engine: EngineService = new EngineService((await settings.get()).backend, () => models.unload())
   const models: ModelService = new ModelService(host.dataDir, host.resourcesDir, settings, () =>
     engine.backend()
   )
   const mnist = new MnistService(host.dataDir, settings)
-  const testSets = new TestSetService(models, settings)
+  const testSets = new TestSetService(models, settings, jobs)
+  await testSets.restore()
   const training = host.createTrainingHost()
 
   const handlers: Handlers = {
-    ...appHandlers(host, settings, engine, version),
+    ...appHandlers(host, settings, engine, mnist, version),
+    'jobs.state': async () => jobs.snapshot(),
     ...predictHandlers(models, async () => (await settings.get()).unsureThreshold),
     ...models.handlers(),
     ...mnist.handlers(emit),
-    ...trainingHandlers(training, mnist, models, settings, emit),
+    ...trainingHandlers(training, mnist, models, settings, jobs, emit),
     ...testSets.handlers(emit)
   }
   return {

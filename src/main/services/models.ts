@@ -1,3 +1,4 @@
+import { checkUserPath } from '../../core/paths'
 import { join } from 'node:path'
 import { BUILTIN_ID, ModelStore, shippedModels, type LoadedModel } from '../../core/models'
 import type { ModelSummary } from '../../shared/schemas/models'
@@ -92,10 +93,12 @@ export class ModelService {
         return this.summaries()
       },
       'models.import': async ({ folder }) => {
-        await this.store.importFolder(folder)
+        await this.store.importFolder(checkUserPath(folder))
         return this.summaries()
       },
-      'models.export': async ({ id, folder }) => ({ folder: await this.store.exportFolder(id, folder) })
+      'models.export': async ({ id, folder }) => ({
+        folder: await this.store.exportFolder(id, checkUserPath(folder))
+      })
     }
   }
 }

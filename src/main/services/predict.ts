@@ -2,6 +2,7 @@ import { toMnistForm, toView28 } from '../../core/preprocess'
 import { argmax10 } from '../../core/evaluation'
 import { assessorFor } from '../../core/calibration'
 import type { Prediction } from '../../shared/schemas/images'
+import type {} from '../../core/preprocess/types'
 import { ServiceError, type Handlers } from '../ipc/router'
 import type { ModelService } from './models'
 

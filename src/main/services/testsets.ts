@@ -2,10 +2,12 @@ import { randomUUID } from 'node:crypto'
 import { exportResult } from '../../core/export'
 import { assessorFor } from '../../core/calibration'
 import { importFolder, renderSampleImage } from '../../core/import'
+import { checkUserPath } from '../../core/paths'
 import type { ImportResult } from '../../shared/schemas/import'
 import type { EmitEvent } from '../ipc/events'
-import { ServiceError, type Handlers } from '../ipc/router'
+import { ServiceError, toCallError, type Handlers } from '../ipc/router'
 import { writeFileAtomically } from './files'
+import type { JobTracker } from './jobs'
 import type { ModelService } from './models'
 import type { SettingsStore } from './settings'
 
@@ -23,8 +25,15 @@ export class TestSetService {
 
   constructor(
     private readonly models: ModelService,
-    private readonly settings: SettingsStore
+    private readonly settings: SettingsStore,
+    private readonly jobs: JobTracker
   ) {}
+
+  /** Makes the last import kept in the data folder available again (gallery, exports) after a restart. */
+  async restore(): Promise<void> {
+    const last = await this.jobs.restore()
+    if (last) this.results.set(last.importId, last)
+  }
 
   private result(importId: string): ImportResult {
     const result = this.results.get(importId)
@@ -35,26 +44,36 @@ export class TestSetService {
 
   handlers(emit: EmitEvent): TestSetCalls {
     return {
-      'testset.import': async ({ folder, modelId }) => {
+      'testset.import': async (request) => {
+        const folder = checkUserPath(request.folder)
+        const modelId = request.modelId
         if (this.running) throw new ServiceError('conflict', 'An import is already running.')
         const controller = new AbortController()
         this.running = controller
+        this.jobs.importStarted(folder, modelId ?? null)
         try {
           const classifier = modelId ? await this.models.loadOther(modelId) : await this.models.active()
           try {
             const result = await importFolder(folder, classifier, {
               signal: controller.signal,
-              onProgress: (progress) => emit('testset.progress', progress),
+              onProgress: (progress) => {
+                this.jobs.importProgress(progress)
+                emit('testset.progress', progress)
+              },
               assess: assessorFor(classifier.metadata, (await this.settings.get()).unsureThreshold)
             })
             const importId = randomUUID()
             this.results.set(importId, result)
             for (const old of [...this.results.keys()].slice(0, -KEEP_RESULTS)) this.results.delete(old)
             await this.settings.update({ lastImportFolder: folder })
+            await this.jobs.importFinished({ ...result, importId })
             return { ...result, importId }
           } finally {
             if (modelId) classifier.dispose()
           }
+        } catch (error) {
+          this.jobs.importFailed(toCallError(error))
+          throw error
         } finally {
           this.running = null
         }
@@ -74,8 +93,12 @@ export class TestSetService {
       },
       'testset.export': async ({ importId, format, file }) => {
         const exported = exportResult(this.result(importId), format)
-        if (file) await writeFileAtomically(file, exported.content)
-        return { fileName: exported.fileName, content: exported.content, savedTo: file ?? null }
+        if (file) await writeFileAtomically(checkUserPath(file), exported.content)
+        return {
+          fileName: exported.fileName,
+          content: exported.content,
+          savedTo: file ? checkUserPath(file) : null
+        }
       }
     }
   }

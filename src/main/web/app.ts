@@ -5,7 +5,7 @@
 import { join } from 'node:path'
 import { EventHub } from '../ipc/events'
 import { createRouter } from '../ipc/router'
-import { appRoot, defaultDataDir, defaultResourcesDir } from '../app/paths'
+import { appRoot, defaultDataDir, defaultResourcesDir } from '../../core/paths'
 import type { ShellHost } from '../app/shell'
 import { createServices } from '../services'
 import { createForkTrainingHost } from '../training/fork-host'

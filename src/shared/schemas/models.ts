@@ -4,6 +4,9 @@ import { CalibrationSchema } from './calibration'
 
 export const BackendNameSchema = z.enum(['tensorflow', 'wasm', 'cpu'])
 export type BackendName = z.infer<typeof BackendNameSchema>
+/** The backend setting: a backend by name, or 'auto' (the fastest that loads). */
+export const BackendPreferenceSchema = z.enum(['auto', ...BackendNameSchema.options])
+export type BackendPreference = z.infer<typeof BackendPreferenceSchema>
 
 /** The paper's MLP (files written before the CNN existed have no `kind`). */
 export const MlpArchitectureSchema = z.object({

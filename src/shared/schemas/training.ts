@@ -123,12 +123,23 @@ export const TuningReportSchema = z.object({
 })
 export type TuningReport = z.infer<typeof TuningReportSchema>
 
+/** The model a finished or cancelled run kept: its id, its name, and after which epoch of how many. */
+export const KeptModelSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  epochsCompleted: z.number().int(),
+  epochsPlanned: z.number().int()
+})
+export type KeptModel = z.infer<typeof KeptModelSchema>
+
 export const TrainingStatusSchema = z.object({
   kind: z.literal('status'),
   state: TrainingStateSchema,
   message: z.string().optional(),
   /** Set when a model was saved (done, or cancelled after at least one epoch). */
   modelId: z.string().optional(),
+  /** With modelId: what was kept (done, or cancelled after at least one epoch). */
+  kept: KeptModelSchema.optional(),
   /** For a teaching (fine-tuning) run: accuracy before → after. */
   tuning: TuningReportSchema.optional()
 })

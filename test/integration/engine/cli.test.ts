@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { main } from '../../../src/cli/index'
 import type { CliIo } from '../../../src/cli/types'
 import { EvaluationSchema } from '../../../src/shared/schemas/evaluation'
-import { MNIST_DIR, USPS_DIR, tempDir } from '../../unit/engine/helpers'
+import { MNIST_DIR, USPS_DIR, tempDir } from '../../support/engine'
 
 async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = ''

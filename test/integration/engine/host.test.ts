@@ -5,7 +5,7 @@ import { createForkTrainingHost } from '../../../src/main/training'
 import { ModelStore } from '../../../src/core/models'
 import { selectBackend } from '../../../src/core/backend'
 import type { TrainingEvent } from '../../../src/shared/schemas/training'
-import { MNIST_DIR, tempDir } from '../../unit/engine/helpers'
+import { MNIST_DIR, tempDir } from '../../support/engine'
 
 function collect() {
   const events: TrainingEvent[] = []

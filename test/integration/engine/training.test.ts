@@ -9,7 +9,7 @@ import {
   type BatchProgress,
   type EpochSummary
 } from '../../../src/shared/schemas/training'
-import { MNIST_DIR } from '../../unit/engine/helpers'
+import { MNIST_DIR } from '../../support/engine'
 import { paramArrays } from '../../../src/core/model/weights'
 
 describe('training on an MNIST subset', () => {

@@ -10,9 +10,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { selectBackend } from '../../../src/core/backend'
 import { ModelStore, saveHooks } from '../../../src/core/models'
 import { ErrorCodeSchema } from '../../../src/shared/contract'
-import { writeDigitFolder } from './digit-folder'
+import { writeDigitFolder } from '../../support/digit-folder'
 import { modelVersion } from './saved-versions'
-import { startServices, type RunningServices } from './services'
+import { startServices, type RunningServices } from '../../support/services'
 import { recordFigures, tempDir } from './support'
 
 const root = tempDir('disk-faults')
@@ -113,7 +113,7 @@ describe('through the contract', () => {
     const result = await app.call('models.rename', { id: 'mine', name: 'renamed' })
     expect(result.ok).toBe(false)
     if (result.ok) return
-    expect(result.error.code).toBe('unavailable')
+    expect(result.error.code).toBe('io')
     expect(result.error.message).toMatch(/no space/i)
     const list = await app.call('models.list', {})
     expect(list.ok && (list.value as { id: string; name: string }[]).find((m) => m.id === 'mine')?.name).toBe(
@@ -124,7 +124,7 @@ describe('through the contract', () => {
   // Bug (src/main/services/testsets.ts, lead-owned): writeFileAtomically calls mkdir(dirname(file),
   // { recursive: true }), which on a path through a regular file fails with "EEXIST: file already exists, mkdir
   // '<the file>'" (mapped to 'bad-input'): it names the path but gives the wrong reason. Fix: report ENOTDIR/
-  // EEXIST from that mkdir as "<dir> is not a folder" with code 'unavailable'. Flip to `it` once fixed.
+  // EEXIST from that mkdir as "<dir> is not a folder" with code 'io'. Flip to `it` once fixed.
   it('exporting into a path through a regular file says that path is not a folder', async () => {
     const file = path.join(aFile, 'results.csv')
     const result = await app.call('testset.export', { importId, format: 'per-digit-csv', file })
@@ -145,7 +145,7 @@ describe('through the contract', () => {
     const result = await app.call('testset.export', { importId, format: 'per-digit-csv', file })
     expect(result.ok).toBe(false)
     if (result.ok) return
-    expect(result.error.code).toBe('unavailable')
+    expect(result.error.code).toBe('io')
     expect(result.error.message).toMatch(/ENOSPC|no space/i)
     figures.exportFullDisk = `${result.error.code}: ${result.error.message}`
   })

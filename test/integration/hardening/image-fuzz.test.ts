@@ -18,9 +18,9 @@ import {
   toMnistForm,
   type ImageErrorCode
 } from '../../../src/core/preprocess'
-import type { GrayImage } from '../../../src/shared/schemas/images'
-import { writeBmp } from '../../unit/pipeline/bmp-writer'
-import { readMnist } from '../../unit/pipeline/mnist-sample'
+import type { GrayImage } from '../../../src/core/preprocess/types'
+import { writeBmp } from '../../support/bmp-writer'
+import { readMnist } from '../../support/mnist-sample'
 import { mutate, mutation, tally, type DimensionWriter } from './mutations'
 import { SEED, countFromEnv, peakRssMiB, recordFigures, tempDir } from './support'
 

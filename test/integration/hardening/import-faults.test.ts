@@ -7,8 +7,8 @@ import { mkdirSync, readdirSync, rmSync, unlinkSync, writeFileSync } from 'node:
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { importFolder, type Classifier } from '../../../src/core/import'
-import { seededRandom } from '../../unit/pipeline/mnist-sample'
-import { writeDigitFolder } from './digit-folder'
+import { seededRandom } from '../../support/mnist-sample'
+import { writeDigitFolder } from '../../support/digit-folder'
 import { SEED, recordFigures, tempDir } from './support'
 
 const FILES = 120

@@ -10,9 +10,9 @@ import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Prediction } from '../../../src/shared/schemas/images'
 import type { ImportProgress, ImportResult } from '../../../src/shared/schemas/import'
-import { readMnist } from '../../unit/pipeline/mnist-sample'
-import { cachedDigitFolder, writeDigitFolder } from './digit-folder'
-import { startServices, type RunningServices } from './services'
+import { readMnist } from '../../support/mnist-sample'
+import { cachedDigitFolder, writeDigitFolder } from '../../support/digit-folder'
+import { startServices, type RunningServices } from '../../support/services'
 import { countFromEnv, memory, recordFigures, rssSampler, tempDir } from './support'
 
 const FILES = countFromEnv('HARDENING_IMPORT_FILES', 2000)

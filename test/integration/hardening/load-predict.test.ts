@@ -6,8 +6,8 @@ import { rmSync } from 'node:fs'
 import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Prediction } from '../../../src/shared/schemas/images'
-import { readMnist } from '../../unit/pipeline/mnist-sample'
-import { startServices, type RunningServices } from './services'
+import { readMnist } from '../../support/mnist-sample'
+import { startServices, type RunningServices } from '../../support/services'
 import { countFromEnv, memory, recordFigures, tempDir } from './support'
 
 const PREDICTIONS = countFromEnv('HARDENING_PREDICTIONS', 2000)

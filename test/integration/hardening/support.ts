@@ -5,13 +5,10 @@
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import v8 from 'node:v8'
 import vm from 'node:vm'
 
-export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url))
-export const MNIST_DIR = fileURLToPath(new URL('../../../../shared/data/mnist', import.meta.url))
-export const RESOURCES_DIR = path.join(REPO_ROOT, 'resources')
+export { MNIST_DIR, REPO_ROOT, RESOURCES_DIR } from '../../support/paths'
 
 /** A positive integer from the environment, else the default (the `npm test` size). */
 export function countFromEnv(name: string, fallback: number): number {

@@ -11,7 +11,7 @@ import { selectBackend } from '../../../src/core/backend'
 import { ModelStore } from '../../../src/core/models'
 import { createForkTrainingHost } from '../../../src/main/training'
 import type { TrainingEvent, TrainingStatus } from '../../../src/shared/schemas/training'
-import { seededRandom } from '../../unit/pipeline/mnist-sample'
+import { seededRandom } from '../../support/mnist-sample'
 import { MNIST_DIR, SEED, countFromEnv, recordFigures, tempDir } from './support'
 
 const CANCELS = countFromEnv('HARDENING_CANCELS', 3)

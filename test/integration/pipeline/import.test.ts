@@ -6,8 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { importFolder, ImportError, type Classifier } from '../../../src/core/import'
 import { toMnistForm } from '../../../src/core/preprocess'
 import { ImportResultSchema, type ImportResult } from '../../../src/shared/schemas/import'
-import { writeBmp } from '../../unit/pipeline/bmp-writer'
-import { readMnist } from '../../unit/pipeline/mnist-sample'
+import { writeBmp } from '../../support/bmp-writer'
+import { readMnist } from '../../support/mnist-sample'
 
 const mnist = readMnist('t10k', 40)
 /** MNIST test digit `index` as a scan: 3× larger, dark ink on white, with a margin. */

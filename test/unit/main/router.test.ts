@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { MAX_REQUEST_BYTES, callNames } from '../../../src/shared/contract'
 import { createRouter, ServiceError, type Handlers } from '../../../src/main/ipc/router'
+import { DataFileError } from '../../../src/core/data'
+import { ImportError } from '../../../src/core/import'
 
 /** Handlers that record what reached them; a router must only ever pass them validated requests. */
 function recordingHandlers(): { handlers: Handlers; seen: unknown[] } {
@@ -27,7 +29,13 @@ describe('router', () => {
     expect(result.ok).toBe(false)
     if (result.ok) return
     expect(result.error.code).toBe('bad-request')
-    expect(result.error.issues?.map((issue) => issue.path).sort()).toEqual(['height', 'pixels', 'width'])
+    expect(result.error.fields?.map((field) => field.path).sort()).toEqual(['height', 'pixels', 'width'])
+    // Plain words, never zod's dump.
+    expect(result.error.message).not.toMatch(/Invalid input|expected/)
+    expect(result.error.fields?.find((f) => f.path === 'height')).toMatchObject({
+      rule: 'too-small',
+      limit: 1
+    })
     expect(seen).toEqual([])
   })
 
@@ -80,9 +88,9 @@ describe('router', () => {
 
   it('maps coded errors of core modules and of the system to contract codes', async () => {
     const thrown: Record<string, unknown> = {
-      'models.list': Object.assign(new Error('stopped'), { code: 'cancelled' }),
+      'models.list': new ImportError('cancelled', '/scans', '/scans: import cancelled'),
       'settings.get': Object.assign(new Error('EACCES: permission denied'), { code: 'EACCES' }),
-      'app.info': Object.assign(new Error('x.gz: wrong magic number'), { code: 'bad-magic', file: 'x.gz' })
+      'app.info': new DataFileError('bad-magic', 'x.gz', 'wrong magic number')
     }
     const handlers = Object.fromEntries(
       callNames.map((name) => [
@@ -99,7 +107,7 @@ describe('router', () => {
     })
     expect(await router.dispatch('settings.get', {}, 2)).toMatchObject({
       ok: false,
-      error: { code: 'unavailable' }
+      error: { code: 'io' }
     })
     expect(await router.dispatch('app.info', {}, 2)).toMatchObject({
       ok: false,

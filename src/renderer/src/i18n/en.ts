@@ -10,7 +10,8 @@ export const en = {
     draw: 'Draw',
     train: 'Train',
     testsets: 'Test sets',
-    models: 'Models'
+    models: 'Models',
+    settings: 'Settings'
   },
   status: {
     model: 'Model',
@@ -26,7 +27,33 @@ export const en = {
     light: 'Light',
     dark: 'Dark',
     english: 'English',
-    chinese: '简体中文'
+    chinese: '简体中文',
+    title: 'Settings',
+    subtitle: 'The engine that runs the network, and where Digit Studio keeps its files.',
+    backendTitle: 'Computation backend',
+    running: 'Running now:',
+    backends: {
+      auto: {
+        name: 'Automatic',
+        about: 'The fastest that loads here: native TensorFlow, else WebAssembly, else plain JavaScript.'
+      },
+      tensorflow: {
+        name: 'Native TensorFlow (tfjs-node)',
+        about: 'TensorFlow’s C library on your processor — the fastest, when it loads on this computer.'
+      },
+      wasm: { name: 'WebAssembly', about: 'Portable and quite fast; works on every computer.' },
+      cpu: {
+        name: 'Plain JavaScript',
+        about: 'The slowest, but always available; useful to compare results.'
+      }
+    },
+    nativeFailed: 'Native TensorFlow (tfjs-node) did not load on this computer.',
+    nativeFailedWhy: 'Reason given: {{reason}}',
+    nativeFailedFix:
+      'Digit Studio works anyway on the next backend, only slower. To get the native one: run `npm rebuild @tensorflow/tfjs-node` (or `npm install` again) in the app folder and restart; it needs a 64-bit Linux, macOS or Windows build of TensorFlow.',
+    about: 'About',
+    version: 'Version',
+    dataFolder: 'Data folder'
   },
   common: {
     browse: 'Browse…',
@@ -51,7 +78,7 @@ export const en = {
     unavailable: 'Digit Studio’s engine is not reachable.',
     unavailableHint: 'Check that the app (or `npm run web`) is still running, then try again.',
     badRequest: 'Some values were not accepted.',
-    badRequestHint: 'Correct the highlighted values and try again.',
+    badRequestHint: 'Correct the values marked in red and try again.',
     notFound: 'It was not found.',
     notFoundHint: 'Check the path or pick another item.',
     conflict: 'That cannot be done right now.',
@@ -61,7 +88,13 @@ export const en = {
     cancelled: 'Cancelled.',
     cancelledHint: 'Start it again when you are ready.',
     internal: 'Something went wrong inside Digit Studio.',
-    internalHint: 'Try again; if it keeps happening, restart the app.'
+    internalHint: 'Try again; if it keeps happening, restart the app.',
+    unknownCall: 'This version of the window does not match the engine.',
+    unknownCallHint: 'Reload the window; if that does not help, restart Digit Studio.',
+    payloadTooLarge: 'That is too large to send.',
+    payloadTooLargeHint: 'Use a smaller image or fewer items at a time.',
+    io: 'The disk or the system refused.',
+    ioHint: 'Check the folder’s permissions and free space, or choose another place.'
   },
   draw: {
     title: 'Draw a digit',
@@ -153,13 +186,24 @@ export const en = {
     epochTestSeries: 'Epoch average (test)',
     log: 'Log',
     logEmpty: 'Lines printed during training appear here.',
-    saved: 'Saved as model “{{id}}”.',
+    saved: 'Saved as model “{{name}}” after epoch {{epoch}}.',
     epochsTable: 'Per-epoch averages',
     trainLoss: 'Train loss',
     trainAccuracy: 'Train accuracy',
     testLoss: 'Test loss',
     seconds: 'Seconds',
-    keepsRunning: 'Training keeps running while you use other views.'
+    keepsRunning: 'Training keeps running while you use other views.',
+    fieldRange: 'Enter a number from {{min}} to {{max}}.',
+    fieldRangeInteger: 'Enter a whole number from {{min}} to {{max}}.',
+    keptAfterCancel: 'Cancelled. Kept model “{{name}}” after epoch {{epoch}} of {{epochs}}.',
+    nothingKept: 'Cancelled before the first epoch ended, so no model was kept.',
+    useModel: 'Use this model',
+    inUse: 'In use for drawing and test sets.',
+    cancelTitle: 'Cancel training?',
+    cancelBody:
+      'The run stops now. The model after the last finished epoch is kept; an unfinished epoch is lost.',
+    cancelConfirm: 'Cancel training',
+    exportHistory: 'Export history (CSV)'
   },
   testsets: {
     title: 'Test sets',
@@ -212,7 +256,28 @@ export const en = {
     unlabelled:
       'No sample had a label, so there is nothing to score. Use sub-folders 0–9, labels.csv, or file names that start with the digit.',
     empty: 'No test set imported yet',
-    emptyHint: 'Choose a folder above. Try the 600 hand-written digits in shared/data/usps-600.'
+    emptyHint: 'Choose a folder above. Try the 600 hand-written digits in shared/data/usps-600.',
+    importingButton: 'Importing…',
+    cancelled: 'Import of {{folder}} cancelled; nothing new was evaluated.',
+    origin: '{{folder}} · model “{{model}}” · {{time}}',
+    breakdown: '{{labelled}} labelled · {{unlabelled}} unlabelled · {{noDigit}} no digit',
+    trueLabel: 'True {{digit}}',
+    mistakesGallery: 'All mistakes — {{count}} samples',
+    unlabelledGallery: 'Unlabelled images — {{count}} samples',
+    unlabelledTitle: 'Predictions for unlabelled images ({{count}})',
+    unlabelledHint: 'These images have no label, so they are not scored; here is what the model read.',
+    showImages: 'Show images',
+    prediction: 'Prediction',
+    confidenceColumn: 'Confidence',
+    noDigitTitle: 'No digit found ({{count}})',
+    noDigitHint:
+      'The model was not asked about these images: no ink was found in them (blank, or too faint).',
+    staleWhileImporting:
+      'Importing a new folder. The results below are still the earlier ones: {{folder}}, {{time}}.',
+    staleAfterFailure:
+      'The last import did not finish. The results below are the earlier ones: {{folder}}, {{time}}.',
+    noImages: 'No images found in {{folder}} (sub-folders included).',
+    showMistakes: 'All mistakes ({{count}})'
   },
   models: {
     title: 'Models',
@@ -242,7 +307,24 @@ export const en = {
     exported: 'Exported to {{folder}}',
     imported: 'Model imported.',
     empty: 'No models yet. Train one or import a model folder.',
-    refresh: 'Refresh'
+    refresh: 'Refresh',
+    importedAs: 'Model imported as “{{name}}”.'
+  },
+  messages: {
+    invalidFields: 'Some values are not valid: {{fields}}.',
+    mnistOffline:
+      'Downloading MNIST needs an internet connection, and none of the mirrors answered ({{mirrors}}). Or choose a folder that already holds the four MNIST files (train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz, t10k-images-idx3-ubyte.gz, t10k-labels-idx1-ubyte.gz).',
+    notAModel: '{{folder}} is not a Digit Studio model (it has no metadata.json).',
+    folderNotFound: 'The folder {{folder}} does not exist.',
+    relativePath: '“{{path}}” is a relative path: give the full path of the folder, or start it with ~/.',
+    diskRefused: 'Cannot save {{path}}: {{reason}}. Choose another place.',
+    alreadyRunning: 'One is already running: wait for it to finish, or cancel it first.',
+    fieldTooSmall: 'must be at least {{limit}}',
+    fieldTooBig: 'must be at most {{limit}}',
+    fieldNotInteger: 'must be a whole number',
+    fieldWrongType: 'has the wrong type',
+    fieldUnknown: 'is not a known field',
+    fieldInvalid: 'is not a valid value'
   }
 }
 

@@ -12,7 +12,8 @@ export const zhCN: Messages = {
     draw: '书写',
     train: '训练',
     testsets: '测试集',
-    models: '模型'
+    models: '模型',
+    settings: '设置'
   },
   status: {
     model: '模型',
@@ -28,7 +29,30 @@ export const zhCN: Messages = {
     light: '浅色',
     dark: '深色',
     english: 'English',
-    chinese: '简体中文'
+    chinese: '简体中文',
+    title: '设置',
+    subtitle: '运行网络的计算引擎，以及 Digit Studio 存放文件的位置。',
+    backendTitle: '计算后端',
+    running: '当前运行：',
+    backends: {
+      auto: {
+        name: '自动',
+        about: '选用此处能加载的最快后端：原生 TensorFlow，其次 WebAssembly，最后纯 JavaScript。'
+      },
+      tensorflow: {
+        name: '原生 TensorFlow（tfjs-node）',
+        about: '在处理器上运行 TensorFlow 的 C 库——能加载时最快。'
+      },
+      wasm: { name: 'WebAssembly', about: '可移植且较快，任何电脑都能使用。' },
+      cpu: { name: '纯 JavaScript', about: '最慢但始终可用，适合对比结果。' }
+    },
+    nativeFailed: '原生 TensorFlow（tfjs-node）未能在这台电脑上加载。',
+    nativeFailedWhy: '原因：{{reason}}',
+    nativeFailedFix:
+      'Digit Studio 会改用下一个后端继续工作，只是更慢。若要使用原生后端：在应用文件夹中运行 `npm rebuild @tensorflow/tfjs-node`（或重新运行 `npm install`）并重启；它需要 64 位 Linux、macOS 或 Windows 版的 TensorFlow。',
+    about: '关于',
+    version: '版本',
+    dataFolder: '数据文件夹'
   },
   common: {
     browse: '浏览…',
@@ -52,7 +76,7 @@ export const zhCN: Messages = {
     unavailable: '无法连接 Digit Studio 的引擎。',
     unavailableHint: '请确认应用（或 `npm run web`）仍在运行，然后重试。',
     badRequest: '部分数值未被接受。',
-    badRequestHint: '请修改标出的数值后重试。',
+    badRequestHint: '请修改标红的数值后重试。',
     notFound: '未找到。',
     notFoundHint: '请检查路径或选择其他项目。',
     conflict: '现在无法执行此操作。',
@@ -62,7 +86,13 @@ export const zhCN: Messages = {
     cancelled: '已取消。',
     cancelledHint: '准备好后可以重新开始。',
     internal: 'Digit Studio 内部出错。',
-    internalHint: '请重试；如果一直出现，请重启应用。'
+    internalHint: '请重试；如果一直出现，请重启应用。',
+    unknownCall: '窗口版本与引擎不匹配。',
+    unknownCallHint: '请重新加载窗口；如仍无效，请重启 Digit Studio。',
+    payloadTooLarge: '内容太大，无法发送。',
+    payloadTooLargeHint: '请使用更小的图像，或一次处理更少的项目。',
+    io: '磁盘或系统拒绝了此操作。',
+    ioHint: '请检查文件夹的权限和剩余空间，或选择其他位置。'
   },
   draw: {
     title: '书写数字',
@@ -153,13 +183,23 @@ export const zhCN: Messages = {
     epochTestSeries: '每轮平均（测试）',
     log: '日志',
     logEmpty: '训练过程中输出的信息会显示在这里。',
-    saved: '已保存为模型“{{id}}”。',
+    saved: '已保存为模型“{{name}}”（第 {{epoch}} 轮后）。',
     epochsTable: '每轮平均值',
     trainLoss: '训练损失',
     trainAccuracy: '训练准确率',
     testLoss: '测试损失',
     seconds: '秒',
-    keepsRunning: '切换到其他视图时训练仍会继续。'
+    keepsRunning: '切换到其他视图时训练仍会继续。',
+    fieldRange: '请输入 {{min}} 到 {{max}} 之间的数。',
+    fieldRangeInteger: '请输入 {{min}} 到 {{max}} 之间的整数。',
+    keptAfterCancel: '已取消。保留了第 {{epoch}}/{{epochs}} 轮后的模型“{{name}}”。',
+    nothingKept: '在第一轮结束前已取消，因此没有保留模型。',
+    useModel: '使用此模型',
+    inUse: '正在用于书写和测试集。',
+    cancelTitle: '取消训练？',
+    cancelBody: '训练将立即停止。保留最后完成一轮后的模型；未完成的一轮将丢失。',
+    cancelConfirm: '取消训练',
+    exportHistory: '导出历史（CSV）'
   },
   testsets: {
     title: '测试集',
@@ -211,7 +251,25 @@ export const zhCN: Messages = {
     exportedDownload: '已下载 {{file}}',
     unlabelled: '没有样本带有标签，因此无法评分。请使用 0–9 子文件夹、labels.csv 或以数字开头的文件名。',
     empty: '尚未导入测试集',
-    emptyHint: '请在上方选择一个文件夹。可以试试 shared/data/usps-600 中的 600 个手写数字。'
+    emptyHint: '请在上方选择一个文件夹。可以试试 shared/data/usps-600 中的 600 个手写数字。',
+    importingButton: '正在导入…',
+    cancelled: '已取消导入 {{folder}}；没有新的评估结果。',
+    origin: '{{folder}} · 模型“{{model}}” · {{time}}',
+    breakdown: '{{labelled}} 个有标签 · {{unlabelled}} 个无标签 · {{noDigit}} 个无数字',
+    trueLabel: '真实 {{digit}}',
+    mistakesGallery: '全部错误——{{count}} 个样本',
+    unlabelledGallery: '无标签图像——{{count}} 个样本',
+    unlabelledTitle: '无标签图像的预测（{{count}}）',
+    unlabelledHint: '这些图像没有标签，因此不计分；下面是模型识别的结果。',
+    showImages: '显示图像',
+    prediction: '预测',
+    confidenceColumn: '置信度',
+    noDigitTitle: '未找到数字（{{count}}）',
+    noDigitHint: '这些图像中没有找到笔迹（空白或太淡），因此没有交给模型识别。',
+    staleWhileImporting: '正在导入新的文件夹。下面仍是之前的结果：{{folder}}，{{time}}。',
+    staleAfterFailure: '上一次导入没有完成。下面是之前的结果：{{folder}}，{{time}}。',
+    noImages: '在 {{folder}}（含子文件夹）中没有找到图像。',
+    showMistakes: '全部错误（{{count}}）'
   },
   models: {
     title: '模型',
@@ -241,6 +299,23 @@ export const zhCN: Messages = {
     exported: '已导出到 {{folder}}',
     imported: '模型已导入。',
     empty: '还没有模型。请训练一个模型或导入模型文件夹。',
-    refresh: '刷新'
+    refresh: '刷新',
+    importedAs: '模型已导入，名称为“{{name}}”。'
+  },
+  messages: {
+    invalidFields: '部分数值无效：{{fields}}。',
+    mnistOffline:
+      '下载 MNIST 需要互联网连接，但所有镜像都没有响应（{{mirrors}}）。也可以选择一个已包含四个 MNIST 文件（train-images-idx3-ubyte.gz、train-labels-idx1-ubyte.gz、t10k-images-idx3-ubyte.gz、t10k-labels-idx1-ubyte.gz）的文件夹。',
+    notAModel: '{{folder}} 不是 Digit Studio 模型（其中没有 metadata.json）。',
+    folderNotFound: '文件夹 {{folder}} 不存在。',
+    relativePath: '“{{path}}”是相对路径：请填写文件夹的完整路径，或以 ~/ 开头。',
+    diskRefused: '无法保存 {{path}}：{{reason}}。请选择其他位置。',
+    alreadyRunning: '已有任务正在运行：请等待它完成，或先取消它。',
+    fieldTooSmall: '不能小于 {{limit}}',
+    fieldTooBig: '不能大于 {{limit}}',
+    fieldNotInteger: '必须是整数',
+    fieldWrongType: '类型不正确',
+    fieldUnknown: '不是已知的字段',
+    fieldInvalid: '不是有效的值'
   }
 }

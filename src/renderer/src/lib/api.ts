@@ -16,7 +16,16 @@ function webSocketUrl(): string {
   return `ws://${window.location.host}/ws?token=${encodeURIComponent(token)}`
 }
 
-export const api: DigitStudioApi = window.digitStudio ?? createWebSocketClient(webSocketUrl())
+const webClient = window.digitStudio ? null : createWebSocketClient(webSocketUrl())
+export const api: DigitStudioApi = window.digitStudio ?? webClient!
+
+/**
+ * Runs `listener` when a dropped web-mode connection is back, so the window can fetch what it missed. The desktop
+ * bridge never drops (a reload starts the page afresh).
+ */
+export function onReconnect(listener: () => void): () => void {
+  return webClient?.onReconnect(listener) ?? (() => undefined)
+}
 
 /** A failed call, as an exception for code that prefers try/catch. */
 export class ApiError extends Error {

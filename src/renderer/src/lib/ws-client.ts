@@ -15,12 +15,31 @@ import type { ServerMessage } from '../../../shared/wire'
 
 type Pending = (result: CallResult<unknown>) => void
 
-export function createWebSocketClient(url: string): DigitStudioApi {
+/** The contract's API, plus a way to hear that a dropped connection is back (events may have been missed). */
+export interface ReconnectingApi extends DigitStudioApi {
+  onReconnect(listener: () => void): () => void
+}
+
+const RECONNECT_DELAYS_MS = [250, 500, 1000, 2000, 5000]
+
+export function createWebSocketClient(url: string): ReconnectingApi {
   const pending = new Map<number, Pending>()
   const listeners = new Map<string, Set<(payload: unknown) => void>>()
+  const reconnectListeners = new Set<() => void>()
   let nextId = 1
   let socket: WebSocket | null = null
   let opening: Promise<WebSocket> | null = null
+  /** Set once a connection was open: a later open is a reconnect. */
+  let wasOpen = false
+  let attempts = 0
+
+  /** A dropped socket is reopened (with growing pauses) while anyone listens for events. */
+  const scheduleReconnect = (): void => {
+    if (listeners.size === 0) return
+    const delay = RECONNECT_DELAYS_MS[Math.min(attempts, RECONNECT_DELAYS_MS.length - 1)]
+    attempts++
+    setTimeout(() => void connect().catch(scheduleReconnect), delay)
+  }
 
   const connect = (): Promise<WebSocket> => {
     if (socket && socket.readyState === WebSocket.OPEN) return Promise.resolve(socket)
@@ -30,14 +49,19 @@ export function createWebSocketClient(url: string): DigitStudioApi {
       ws.onopen = () => {
         socket = ws
         opening = null
+        attempts = 0
         resolve(ws)
+        if (wasOpen) for (const listener of reconnectListeners) listener()
+        wasOpen = true
       }
       ws.onerror = () => {
         opening = null
         reject(new Error('Cannot reach the Digit Studio server. Is `npm run web` still running?'))
       }
       ws.onclose = () => {
+        const dropped = socket === ws
         socket = null
+        if (dropped) scheduleReconnect()
         for (const [id, settle] of pending) {
           settle({
             ok: false,
@@ -79,6 +103,10 @@ export function createWebSocketClient(url: string): DigitStudioApi {
       listeners.set(event, set)
       void connect().catch(() => undefined)
       return () => set.delete(listener as (payload: unknown) => void)
+    },
+    onReconnect(listener: () => void): () => void {
+      reconnectListeners.add(listener)
+      return () => reconnectListeners.delete(listener)
     }
   }
 }

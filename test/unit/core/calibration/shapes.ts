@@ -1,5 +1,5 @@
 /** Test-made drawings: thick pen lines rasterised on a white canvas (black ink), as the drawing pad makes them. */
-import type { GrayImage } from '../../../../src/shared/schemas/images'
+import type { GrayImage } from '../../../../src/core/preprocess/types'
 
 export type Segment = [number, number, number, number]
 

@@ -1,0 +1,274 @@
+/**
+ * From parts to digits, shared by the drawing pad (parts = strokes) and page reading (parts = connected
+ * components of ink):
+ *   1. parts whose vertical extents overlap form a line; lines are ordered top to bottom;
+ *   2. in a line, parts whose horizontal extents overlap form one digit (a 4 or 5 in two strokes, a crossed 7,
+ *      a 1 with a base, a digit broken by a removed ruled line), ordered left to right;
+ *   3. a digit far wider than the line's digits are tall is touching digits: it is cut at the valleys of its
+ *      ink's vertical projection, near where equal-width digits would meet.
+ * The ink is a label image: each pixel holds the id of the part it belongs to (0 = paper), so cuts and crops
+ * see only their own digit's ink, never a neighbour's stroke that reaches into the box.
+ */
+import { bottom, median, overlap, right, unionBox, type Box } from './box'
+
+export interface Part {
+  /** Label of the part's pixels in the label image (≥ 1). */
+  id: number
+  box: Box
+}
+
+/** One digit found: its box, the parts it is made of and the columns [from, to) of their ink that are its own. */
+export interface DigitSegment {
+  box: Box
+  parts: number[]
+  from: number
+  to: number
+  /**
+   * When the digit is one part far wider than its line's digits are tall: the touching digits it may be, cut
+   * where the ink says. Whether it is one wide digit or these is left to recognition (read.ts).
+   */
+  pieces?: DigitSegment[]
+}
+
+export interface LabelImage {
+  width: number
+  height: number
+  /** Part id per pixel, 0 = paper. */
+  labels: Int32Array
+}
+
+export interface GroupOptions {
+  /** Parts overlapping vertically by this share of the shorter one are on one line. */
+  lineOverlap?: number
+  /** Parts overlapping horizontally by this share of the narrower one are one digit. */
+  digitOverlap?: number
+  /** A digit wider than this many times the line's digit height holds touching digits. */
+  touchingAspect?: number
+  /** Width of one digit, as a share of the line's digit height, when touching digits are cut. */
+  digitAspect?: number
+}
+
+const DEFAULTS: Required<GroupOptions> = {
+  lineOverlap: 0.4,
+  digitOverlap: 0.4,
+  touchingAspect: 1.25,
+  digitAspect: 0.72
+}
+
+/** Lines (top to bottom) of digits (left to right) made of the given parts. */
+export function groupParts(
+  parts: readonly Part[],
+  ink: LabelImage,
+  options: GroupOptions = {}
+): DigitSegment[][] {
+  const o = { ...DEFAULTS, ...options }
+  const widths = new Map(parts.map((p) => [p.id, p.box.width]))
+  return groupLines(parts, o.lineOverlap).map((line) => {
+    const overlapping = groupDigits(line, o.digitOverlap)
+    const lineHeight = median(overlapping.map((d) => d.box.height))
+    // Only a single wide part is touching digits: parts merged because they overlap or nearly touch are not.
+    return mergeFragments(overlapping, lineHeight).map((digit) => {
+      if (Math.max(...digit.parts.map((id) => widths.get(id) ?? 0)) <= o.touchingAspect * lineHeight)
+        return digit
+      const pieces = splitTouching(digit, ink, lineHeight, o)
+      return pieces.length > 1 ? { ...digit, pieces } : digit
+    })
+  })
+}
+
+/** Union-find over vertical overlap; lines sorted by their top. */
+function groupLines(parts: readonly Part[], minOverlap: number): Part[][] {
+  const parent = parts.map((_, i) => i)
+  const find = (i: number): number => {
+    while (parent[i] !== i) i = parent[i] = parent[parent[i]]
+    return i
+  }
+  const order = parts.map((_, i) => i).sort((a, b) => parts[a].box.y - parts[b].box.y)
+  for (let k = 0; k < order.length; k++) {
+    const a = parts[order[k]].box
+    for (let m = k + 1; m < order.length; m++) {
+      const b = parts[order[m]].box
+      if (b.y >= bottom(a)) break
+      const shared = overlap(a.y, bottom(a), b.y, bottom(b))
+      if (shared >= minOverlap * Math.min(a.height, b.height)) parent[find(order[k])] = find(order[m])
+    }
+  }
+  const lines = new Map<number, Part[]>()
+  for (let i = 0; i < parts.length; i++) {
+    const root = find(i)
+    const line = lines.get(root)
+    if (line) line.push(parts[i])
+    else lines.set(root, [parts[i]])
+  }
+  const top = (line: Part[]) => Math.min(...line.map((p) => p.box.y))
+  return [...lines.values()].sort((a, b) => top(a) - top(b))
+}
+
+/** Parts of one line merged into digits by horizontal overlap, left to right. */
+function groupDigits(line: Part[], minOverlap: number): DigitSegment[] {
+  const sorted = [...line].sort((a, b) => a.box.x - b.box.x || a.box.y - b.box.y)
+  const digits: DigitSegment[] = []
+  for (const part of sorted) {
+    // The part may overlap an earlier digit rather than the last one (a crossbar drawn under a wide neighbour).
+    let target: DigitSegment | null = null
+    for (let i = digits.length - 1; i >= 0 && i >= digits.length - 3; i--) {
+      const d = digits[i].box
+      const p = part.box
+      const shared = overlap(d.x, right(d), p.x, right(p))
+      if (shared >= minOverlap * Math.min(d.width, p.width)) {
+        target = digits[i]
+        break
+      }
+    }
+    if (target) {
+      target.box = unionBox(target.box, part.box)
+      target.parts.push(part.id)
+      target.from = target.box.x
+      target.to = right(target.box)
+    } else {
+      digits.push({ box: { ...part.box }, parts: [part.id], from: part.box.x, to: right(part.box) })
+    }
+  }
+  return digits.sort((a, b) => a.box.x - b.box.x)
+}
+
+/** Gap, as a share of the line's digit height, up to which a short piece and its neighbour are one digit. */
+const FRAGMENT_GAP = 0.12
+/** A piece shorter than this share of the line's digit height may be a fragment of its neighbour. */
+const FRAGMENT_HEIGHT = 0.8
+/** Merged, they must not be wider than this share of the line's digit height. */
+const FRAGMENT_WIDTH = 1.35
+
+/**
+ * Digits whose ink broke into side-by-side pieces (a 6 as "(" and "o", a 9 as "o" and "|"): two neighbours
+ * that nearly touch, one of them clearly shorter than the line's digits, together no wider than a digit.
+ */
+function mergeFragments(digits: DigitSegment[], lineHeight: number): DigitSegment[] {
+  const out: DigitSegment[] = []
+  for (const digit of digits) {
+    const previous = out[out.length - 1]
+    if (
+      previous &&
+      digit.box.x - right(previous.box) <= FRAGMENT_GAP * lineHeight &&
+      Math.min(previous.box.height, digit.box.height) < FRAGMENT_HEIGHT * lineHeight &&
+      Math.max(right(previous.box), right(digit.box)) - previous.box.x <= FRAGMENT_WIDTH * lineHeight
+    ) {
+      previous.box = unionBox(previous.box, digit.box)
+      previous.parts.push(...digit.parts)
+      previous.from = previous.box.x
+      previous.to = right(previous.box)
+    } else out.push(digit)
+  }
+  return out
+}
+
+/** Cuts a digit that is too wide for its line into touching digits at the valleys of its ink's projection. */
+function splitTouching(
+  digit: DigitSegment,
+  ink: LabelImage,
+  lineHeight: number,
+  o: Required<GroupOptions>
+): DigitSegment[] {
+  const height = Math.max(lineHeight, digit.box.height)
+  const count = Math.max(2, Math.round(digit.box.width / (o.digitAspect * height)))
+  const own = new Set(digit.parts)
+  const { x, width } = digit.box
+  // Per column: ink pixels and separate runs of ink. Touching digits meet where a column crosses the ink once
+  // (two ovals touch side to side: one run, though a long one); inside a digit a column crosses two or three
+  // strokes.
+  const inkCount = new Float64Array(width)
+  const runs = new Float64Array(width)
+  for (let c = 0; c < width; c++) {
+    let inside = false
+    for (let y = digit.box.y; y < bottom(digit.box); y++) {
+      const on = own.has(ink.labels[y * ink.width + x + c])
+      if (on) inkCount[c]++
+      if (on && !inside) runs[c]++
+      inside = on
+    }
+  }
+  // Each cut: the best column within ±30% of a digit's width of where equal digits would meet; a mild pull
+  // towards that place breaks ties.
+  const step = width / count
+  const cuts: number[] = []
+  for (let i = 1; i < count; i++) {
+    const expected = i * step
+    let best = Math.round(expected)
+    let bestScore = Infinity
+    const last = Math.min(width - 2, expected + 0.3 * step)
+    for (let c = Math.max(1, Math.round(expected - 0.3 * step)); c <= last; c++) {
+      const score = runs[c] + (0.5 * inkCount[c]) / height + (0.5 * Math.abs(c - expected)) / step
+      if (score < bestScore) {
+        bestScore = score
+        best = c
+      }
+    }
+    cuts.push(best)
+  }
+  const edges = [0, ...cuts, width]
+  const pieces: DigitSegment[] = []
+  for (let i = 0; i + 1 < edges.length; i++) {
+    const box = inkBox(ink, own, x + edges[i], x + edges[i + 1], digit.box.y, bottom(digit.box))
+    if (box) pieces.push({ box, parts: digit.parts, from: x + edges[i], to: x + edges[i + 1] })
+  }
+  return pieces
+}
+
+/** Bounding box of the pixels of the given parts within columns [from, to) and rows [top, end). */
+export function inkBox(
+  ink: LabelImage,
+  parts: ReadonlySet<number>,
+  from: number,
+  to: number,
+  top: number,
+  end: number
+): Box | null {
+  let x0 = Infinity
+  let y0 = Infinity
+  let x1 = -1
+  let y1 = -1
+  for (let y = top; y < end; y++) {
+    const row = y * ink.width
+    for (let x = from; x < to; x++) {
+      if (!parts.has(ink.labels[row + x])) continue
+      if (x < x0) x0 = x
+      if (x > x1) x1 = x
+      if (y < y0) y0 = y
+      if (y > y1) y1 = y
+    }
+  }
+  return x1 < 0 ? null : { x: x0, y: y0, width: x1 - x0 + 1, height: y1 - y0 + 1 }
+}
+
+/**
+ * The digit alone as an image in MNIST's polarity (ink bright on 0): `level` gives each pixel's ink strength
+ * 0..255; only the digit's own parts (and the soft edge pixels touching them) within its columns are kept.
+ * `margin` pixels of paper surround it.
+ */
+export function digitImage(
+  digit: DigitSegment,
+  ink: LabelImage,
+  level: Uint8Array,
+  margin = 2
+): { width: number; height: number; data: Uint8Array } {
+  const own = new Set(digit.parts)
+  const { box } = digit
+  const width = box.width + 2 * margin
+  const height = box.height + 2 * margin
+  const data = new Uint8Array(width * height)
+  const x0 = box.x - margin
+  const y0 = box.y - margin
+  const mine = (x: number, y: number) =>
+    x >= digit.from && x < digit.to && y >= 0 && y < ink.height && own.has(ink.labels[y * ink.width + x])
+  for (let y = Math.max(0, y0); y < Math.min(ink.height, y0 + height); y++) {
+    for (let x = Math.max(0, x0, digit.from - 1); x < Math.min(ink.width, x0 + width, digit.to + 1); x++) {
+      const p = y * ink.width + x
+      if (level[p] === 0) continue
+      const label = ink.labels[p]
+      const keep =
+        label !== 0 ? mine(x, y) : mine(x - 1, y) || mine(x + 1, y) || mine(x, y - 1) || mine(x, y + 1)
+      if (keep) data[(y - y0) * width + x - x0] = level[p]
+    }
+  }
+  return { width, height, data }
+}

@@ -1,0 +1,26 @@
+/**
+ * Segmentation: from ink to digits. group.ts is shared by the drawing pad (strokes.ts) and page reading
+ * (src/core/page); read.ts recognises the digits found, in one classifier call.
+ */
+export { median, overlap, unionBox, type Box } from './box'
+export {
+  digitImage,
+  groupParts,
+  inkBox,
+  type DigitSegment,
+  type GroupOptions,
+  type LabelImage,
+  type Part
+} from './group'
+export { lineText, readCrops, toCrop, type DigitCrop } from './read'
+export { segmentPad, type PadInk, type PadPoint } from './strokes'
+
+import type { ReadLine } from '../../shared/schemas/reading'
+import type { Classifier } from '../import/classifier'
+import { readCrops } from './read'
+import { segmentPad, type PadInk } from './strokes'
+
+/** Reads the number written on the pad: lines of digits with their boxes, predictions and confidences. */
+export function readPad(pad: PadInk, classifier: Pick<Classifier, 'predict'>): Promise<ReadLine[]> {
+  return readCrops(segmentPad(pad), classifier)
+}

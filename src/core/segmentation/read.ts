@@ -1,0 +1,81 @@
+/** Recognising segmented digits in one batch: every digit's MNIST form goes to the classifier in a single call. */
+import type { GrayImage } from '../../shared/schemas/images'
+import type { ReadDigit, ReadLine } from '../../shared/schemas/reading'
+import { argmax10 } from '../evaluation'
+import type { Classifier } from '../import/classifier'
+import { toMnistForm, type MnistFormOptions } from '../preprocess/mnist-form'
+import type { Box } from './box'
+import { digitImage, type DigitSegment, type LabelImage } from './group'
+
+export interface DigitCrop {
+  box: Box
+  image: GrayImage
+  /** Passed to toMnistForm (crops made here are ink-bright; the pad's whole canvas is left to detection). */
+  formOptions?: MnistFormOptions
+  /** Touching digits this crop may hold instead of one wide digit (see DigitSegment.pieces). */
+  pieces?: DigitCrop[]
+}
+
+/** A segmented digit (and its touching-digit pieces) cut out of `level`; `toBox` maps its box to the image's. */
+export function toCrop(
+  digit: DigitSegment,
+  ink: LabelImage,
+  level: Uint8Array,
+  toBox: (box: Box) => Box = (box) => box
+): DigitCrop {
+  return {
+    box: toBox(digit.box),
+    image: digitImage(digit, ink, level),
+    formOptions: { darkInk: false },
+    pieces: digit.pieces?.map((piece) => toCrop(piece, ink, level, toBox))
+  }
+}
+
+/** How much surer the pieces must be than the whole: one wide digit is likelier than touching ones. */
+const SPLIT_MARGIN = 0.05
+
+const NO_PROBABILITIES = Array<number>(10).fill(0)
+
+/**
+ * Recognises every digit of every line with one classifier call; lines keep their order. A crop that may be
+ * touching digits is read both ways, and read as its pieces when they are recognised more surely than the
+ * whole (the geometric mean of the pieces' confidences beats the whole's by SPLIT_MARGIN).
+ */
+export async function readCrops(
+  lines: readonly DigitCrop[][],
+  classifier: Pick<Classifier, 'predict'>
+): Promise<ReadLine[]> {
+  const all = lines.flatMap((line) => line.flatMap((crop) => [crop, ...(crop.pieces ?? [])]))
+  const forms = new Map(all.map((crop) => [crop, toMnistForm(crop.image, crop.formOptions)]))
+  const batch = all.filter((crop) => forms.get(crop)?.kind === 'digit')
+  const input = new Float32Array(batch.length * 784)
+  batch.forEach((crop, i) => {
+    const form = forms.get(crop)
+    if (form?.kind === 'digit') input.set(form.pixels, i * 784)
+  })
+  const output = batch.length > 0 ? await classifier.predict(input, batch.length) : new Float32Array(0)
+  const row = new Map(batch.map((crop, i) => [crop, i]))
+  const read = (crop: DigitCrop): ReadDigit => {
+    const i = row.get(crop)
+    if (i === undefined) return { digit: null, confidence: 0, box: crop.box, probabilities: NO_PROBABILITIES }
+    const probabilities = Array.from(output.subarray(i * 10, i * 10 + 10))
+    const digit = argmax10(probabilities)
+    return { digit, confidence: probabilities[digit], box: crop.box, probabilities }
+  }
+  return lines.map((line) => {
+    const digits = line.flatMap((crop) => {
+      const whole = read(crop)
+      if (!crop.pieces) return [whole]
+      const pieces = crop.pieces.map(read)
+      const mean = Math.exp(
+        pieces.reduce((sum, d) => sum + Math.log(Math.max(1e-9, d.confidence)), 0) / pieces.length
+      )
+      return mean > whole.confidence + SPLIT_MARGIN ? pieces : [whole]
+    })
+    return { text: lineText(digits), digits }
+  })
+}
+
+export function lineText(digits: readonly Pick<ReadDigit, 'digit'>[]): string {
+  return digits.map((d) => (d.digit === null ? '?' : String(d.digit))).join('')
+}

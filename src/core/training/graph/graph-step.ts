@@ -1,0 +1,233 @@
+/**
+ * The graph step: the MLP's training step run natively by TensorFlow, many batches per call, through
+ * tfjs-node's SavedModel support (tf.node.loadSavedModel runs a signature in a TensorFlow session; every
+ * signature of one SavedModel path shares that session, so the resource variables holding the weights and
+ * Adam's moments persist between calls). The app writes the graph itself (./mlp-graph.ts) into a
+ * temporary folder, loads it and deletes the folder.
+ *
+ * Batches are still prepared in JavaScript, in the lean step's order and from the same random stream
+ * (shuffle, dropout seed then augmentation per batch), one block of up to 100 batches per call; the
+ * dropout masks are the lean step's (tf.randomUniform with the same per-layer seeds) and are fed in.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { tf } from '../../backend'
+import { PIXELS } from '../../data/mnist'
+import { CLASSES, sizesOf, type MlpWeights, type TensorLayer } from '../../model/mlp'
+import type { Random } from '../../model/random'
+import type { Augmenter } from '../augment'
+import { copyImages, fillLabels } from '../tensors'
+import type { StepTimes } from './timing'
+import { BETA1, BETA2, SCALARS, buildMlpGraph } from './mlp-graph'
+
+/** Batches per native call, largest first (a block never crosses a report point or the epoch's end). */
+export const BLOCKS = [100, 10, 1]
+const EPSILON = 1e-7
+
+interface SavedModel {
+  predict(inputs: Record<string, tf.Tensor>): Record<string, tf.Tensor>
+  dispose(): void
+}
+interface NodeApi {
+  node?: { loadSavedModel(dir: string, tags: string[], signature: string): Promise<SavedModel> }
+}
+
+export interface GraphStepOptions {
+  weights: MlpWeights
+  dropout: number
+  learningRate: number
+}
+
+/** One block of batches, all of the same size, as the trainer's loop hands it over. */
+export interface Block {
+  images: Uint8Array
+  labels: Uint8Array
+  /** The shuffled indices of the block's samples: `batches` × `batchSize` of them. */
+  indices: Int32Array
+  batches: number
+  batchSize: number
+  random: Random
+  augment: Augmenter | null
+  times?: StepTimes
+}
+
+export class GraphStep {
+  private step = 0
+  private learningRate: number
+  private disposed = false
+  private x = new Float32Array(0)
+  private y = new Float32Array(0)
+  private ints = new Int32Array(0)
+
+  private constructor(
+    private readonly models: { init: SavedModel; read: SavedModel; train: Map<number, SavedModel> },
+    private readonly sizes: number[],
+    private readonly dropout: number,
+    learningRate: number,
+    readonly nodes: number
+  ) {
+    this.learningRate = learningRate
+  }
+
+  /** Writes, loads and initialises the graph; throws when tfjs-node cannot run it. */
+  static async open(options: GraphStepOptions): Promise<GraphStep> {
+    if (tf.getBackend() !== 'tensorflow')
+      throw new Error(`the active backend is ${tf.getBackend()}, not tensorflow`)
+    const moduleName = '@tensorflow/tfjs-node'
+    const api = (await import(moduleName)) as NodeApi
+    const load = api.node?.loadSavedModel
+    if (!load) throw new Error('tfjs-node has no loadSavedModel')
+    const sizes = sizesOf(options.weights)
+    const { bytes, nodes } = buildMlpGraph({ sizes, blocks: BLOCKS, dropout: options.dropout > 0 })
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'digit-studio-graph-'))
+    const loaded: SavedModel[] = []
+    try {
+      writeFileSync(path.join(dir, 'saved_model.pb'), bytes)
+      const open = async (signature: string) => {
+        const model = await load(dir, ['serve'], signature)
+        loaded.push(model)
+        return model
+      }
+      const init = await open('init')
+      const read = await open('read')
+      const train = new Map<number, SavedModel>()
+      for (const k of BLOCKS) train.set(k, await open(`train_${k}`))
+      const step = new GraphStep({ init, read, train }, sizes, options.dropout, options.learningRate, nodes)
+      step.assign(options.weights)
+      return step
+    } catch (error) {
+      for (const model of loaded) model.dispose()
+      throw error
+    } finally {
+      // The session holds the graph in memory: the file is no longer needed.
+      rmSync(dir, { recursive: true, force: true })
+    }
+  }
+
+  private assign(weights: MlpWeights): void {
+    tf.tidy(() => {
+      const feeds: Record<string, tf.Tensor> = {}
+      weights.forEach((w, i) => {
+        feeds[`w${i}`] = tf.tensor2d(w.kernel, [w.inputs, w.outputs])
+        feeds[`b${i}`] = tf.tensor1d(w.bias)
+      })
+      const { done } = this.models.init.predict(feeds)
+      done.dataSync()
+    })
+  }
+
+  /** For a learning-rate schedule: Adam's moments carry on, only the step size changes. */
+  setLearningRate(learningRate: number): void {
+    this.learningRate = learningRate
+  }
+
+  readonly maxBlock = BLOCKS[0]
+
+  /** The most batches (≤ `available`) one call can run. */
+  blockLength(available: number): number {
+    return BLOCKS.find((k) => k <= available) ?? 1
+  }
+
+  private buffers(values: number): void {
+    if (this.x.length >= values * PIXELS) return
+    this.x = new Float32Array(values * PIXELS)
+    this.y = new Float32Array(values * CLASSES)
+    this.ints = new Int32Array(values)
+  }
+
+  /** Runs one block natively; returns [summed loss, correct answers] over its samples. */
+  run(block: Block): tf.Tensor1D {
+    const { batches: K, batchSize: B } = block
+    const model = this.models.train.get(K)
+    if (!model) throw new Error(`no graph signature for blocks of ${K} batches`)
+    this.buffers(K * B)
+    const hidden = this.sizes.slice(1, -1)
+    const masks = this.dropout > 0 ? hidden.map((h) => new Float32Array(K * B * h)) : []
+    const scalars = new Float32Array(K * SCALARS)
+    block.times?.startData()
+    for (let k = 0; k < K; k++) {
+      // The lean step's order of random draws: the dropout seed, then the batch's augmentation.
+      const seed = this.dropout > 0 ? block.random.int(2 ** 31) : 0
+      const indices = block.indices.subarray(k * B, (k + 1) * B)
+      const x = this.x.subarray(k * B * PIXELS, (k + 1) * B * PIXELS)
+      if (block.augment) block.augment(block.images, indices, x)
+      else copyImages(block.images, indices, x)
+      fillLabels(
+        block.labels,
+        indices,
+        this.y.subarray(k * B * CLASSES, (k + 1) * B * CLASSES),
+        this.ints.subarray(k * B, (k + 1) * B)
+      )
+      if (this.dropout > 0) {
+        hidden.forEach((h, i) =>
+          dropoutMask(masks[i].subarray(k * B * h, (k + 1) * B * h), B, h, this.dropout, seed + i)
+        )
+      }
+      const t = ++this.step
+      const beta2Power = BETA2 ** t
+      scalars.set(
+        [this.learningRate, BETA1 ** t, beta2Power, EPSILON * Math.sqrt(1 - beta2Power), 1 / B],
+        k * SCALARS
+      )
+    }
+    const feeds: Record<string, tf.Tensor> = {
+      x: tf.tensor3d(this.x.subarray(0, K * B * PIXELS), [K, B, PIXELS]),
+      y: tf.tensor3d(this.y.subarray(0, K * B * CLASSES), [K, B, CLASSES]),
+      labels: tf.tensor2d(this.ints.subarray(0, K * B), [K, B], 'int32'),
+      scalars: tf.tensor2d(scalars, [K, SCALARS])
+    }
+    masks.forEach((mask, i) => (feeds[`mask${i}`] = tf.tensor3d(mask, [K, B, hidden[i]])))
+    block.times?.endData()
+    try {
+      return model.predict(feeds).stats as tf.Tensor1D
+    } finally {
+      tf.dispose(Object.values(feeds))
+    }
+  }
+
+  /** The weights as backend tensors (call inside tf.tidy). */
+  layers(): TensorLayer[] {
+    const out = this.models.read.predict({ token: tf.scalar(0) })
+    return this.sizes.slice(1).map((_, i) => ({
+      kernel: out[`w${i}`] as tf.Tensor2D,
+      bias: out[`b${i}`] as tf.Tensor1D
+    }))
+  }
+
+  /** The current weights copied to JavaScript. */
+  weights(): MlpWeights {
+    return tf.tidy(() =>
+      this.layers().map((l) => ({
+        kernel: new Float32Array(l.kernel.dataSync()),
+        bias: new Float32Array(l.bias.dataSync()),
+        inputs: l.kernel.shape[0],
+        outputs: l.kernel.shape[1]
+      }))
+    )
+  }
+
+  dispose(): void {
+    if (this.disposed) return
+    this.disposed = true
+    const { init, read, train } = this.models
+    for (const model of [init, read, ...train.values()]) model.dispose()
+  }
+}
+
+/**
+ * The lean step's inverted-dropout mask for one batch (rows × units): tf.randomUniform with the same
+ * seed, kept where u > rate, scaled by 1 / (1 - rate) — the same float32 values as step(u - rate) · scale.
+ */
+export function dropoutMask(
+  out: Float32Array,
+  rows: number,
+  units: number,
+  rate: number,
+  seed: number
+): void {
+  const u = tf.tidy(() => tf.randomUniform([rows, units], 0, 1, 'float32', seed).dataSync())
+  const keep = Math.fround(rate)
+  const scale = Math.fround(1 / (1 - rate))
+  for (let i = 0; i < out.length; i++) out[i] = u[i] > keep ? scale : 0
+}

@@ -1,0 +1,54 @@
+/**
+ * Which training step runs: the graph step (many batches per native TensorFlow call) where tfjs-node can
+ * run it, else the lean step. DIGIT_STUDIO_TRAINING_STEP=lean|graph|auto overrides the caller's choice;
+ * a graph step that cannot load falls back to the lean step and says why.
+ */
+import { tf } from '../../backend'
+import { GraphStep, type GraphStepOptions } from './graph-step'
+
+export { GraphStep } from './graph-step'
+export type StepPreference = 'auto' | 'graph' | 'lean'
+export type StepKind = 'graph' | 'lean'
+export interface StepChoice {
+  kind: StepKind
+  /** For logs and the status line, e.g. why the graph step is not used. */
+  detail: string
+}
+
+export const TRAINING_STEP_ENV = 'DIGIT_STUDIO_TRAINING_STEP'
+
+function preferenceFromEnv(): StepPreference | undefined {
+  const value = process.env[TRAINING_STEP_ENV]
+  return value === 'auto' || value === 'graph' || value === 'lean' ? value : undefined
+}
+
+const LEAN = 'lean step (one batch per call)'
+
+export async function openTrainingStep(
+  preference: StepPreference,
+  options: GraphStepOptions
+): Promise<{ graph: GraphStep | null; choice: StepChoice }> {
+  const effective = preferenceFromEnv() ?? preference
+  if (effective === 'lean') {
+    return { graph: null, choice: { kind: 'lean', detail: `${LEAN}: the graph step is turned off` } }
+  }
+  if (tf.getBackend() !== 'tensorflow') {
+    return {
+      graph: null,
+      choice: { kind: 'lean', detail: `${LEAN}: the graph step needs tfjs-node, not ${tf.getBackend()}` }
+    }
+  }
+  try {
+    const graph = await GraphStep.open(options)
+    return {
+      graph,
+      choice: { kind: 'graph', detail: `graph step (up to ${graph.maxBlock} batches per native call)` }
+    }
+  } catch (error) {
+    const reason = (error instanceof Error ? error.message : String(error)).split('\n')[0]
+    return {
+      graph: null,
+      choice: { kind: 'lean', detail: `${LEAN}: the graph step failed to load: ${reason}` }
+    }
+  }
+}

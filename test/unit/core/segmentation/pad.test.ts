@@ -1,0 +1,124 @@
+import { describe, expect, it } from 'vitest'
+import { readPad, segmentPad } from '../../../../src/core/segmentation'
+import { toMnistForm } from '../../../../src/core/preprocess/mnist-form'
+import { SHAPES, ellipse, place, rasterise, writeNumber, type StrokeList } from '../../../support/reading-ink'
+
+const W = 900
+const H = 320
+
+function pad(strokes: StrokeList) {
+  return { strokes, ink: rasterise(strokes, W, H, 10) }
+}
+
+/** Which strokes (by index) each digit of each line took, from the label of its ink. */
+function digitCounts(strokes: StrokeList): number[] {
+  return segmentPad(pad(strokes)).map((line) => line.length)
+}
+
+describe('numbers on the pad', () => {
+  it('keeps a digit written in two strokes as one digit: a 4, a crossed 7, a 5, a 1 with a base', () => {
+    for (const name of ['four', 'sevenCrossed', 'five', 'oneBase']) {
+      expect(digitCounts(place(SHAPES[name], 100, 60)), name).toEqual([1])
+    }
+    expect(digitCounts(writeNumber(['four', 'sevenCrossed', 'five', 'oneBase'], 60, 60, 25))).toEqual([4])
+  })
+
+  it('gives one digit back as the whole pad image, preprocessed exactly as before', () => {
+    const input = pad(place(SHAPES.two, 300, 80))
+    const lines = segmentPad(input)
+    expect(lines).toHaveLength(1)
+    expect(lines[0]).toHaveLength(1)
+    expect(lines[0][0].image).toBe(input.ink)
+    expect(lines[0][0].formOptions).toBeUndefined()
+    expect(lines[0][0].box.x).toBeGreaterThanOrEqual(300 - 6)
+    expect(lines[0][0].box.x).toBeLessThanOrEqual(308 + 6)
+  })
+
+  it('separates a 1 written close beside a 7', () => {
+    const strokes = [...place(SHAPES.one, 100, 60), ...place(SHAPES.seven, 100 + 40, 60)]
+    const [line] = segmentPad(pad(strokes))
+    expect(line).toHaveLength(2)
+    expect(line[0].box.x + line[0].box.width).toBeLessThanOrEqual(line[1].box.x + 4)
+  })
+
+  it('reads digits in order across wide gaps, and a second line below the first', () => {
+    expect(digitCounts(writeNumber(['two', 'zero', 'two', 'six'], 20, 60, 170))).toEqual([4])
+    const two = [
+      ...writeNumber(['one', 'two'], 40, 10, 30),
+      ...writeNumber(['seven', 'zero', 'four'], 60, 200, 30).map((s) =>
+        s.map((p) => ({ x: p.x, y: p.y * 1 }))
+      )
+    ]
+    const lines = segmentPad({ strokes: two, ink: rasterise(two, W, 330, 10) })
+    expect(lines.map((l) => l.length)).toEqual([2, 3])
+    expect(lines[0][0].box.y).toBeLessThan(lines[1][0].box.y)
+    for (const line of lines)
+      for (let i = 1; i < line.length; i++) expect(line[i].box.x).toBeGreaterThan(line[i - 1].box.x)
+  })
+
+  it('cuts touching digits written in one stroke where the ink is thinnest', () => {
+    // "00" in a single stroke: two ovals touching side to side, the pen going from one to the other there.
+    const left = ellipse(126, 110, 30, 45, 0.25)
+    const right = ellipse(186, 110, 30, 45, 0.75)
+    const meet = 156 // where the ovals touch
+    const [line] = segmentPad(pad([[...left, ...right]]))
+    expect(line).toHaveLength(1)
+    const pieces = line[0].pieces ?? []
+    expect(pieces).toHaveLength(2)
+    expect(pieces[0].box.x + pieces[0].box.width).toBeGreaterThan(meet - 12)
+    expect(pieces[0].box.x + pieces[0].box.width).toBeLessThan(meet + 12)
+    expect(pieces[1].box.x).toBeGreaterThan(meet - 12)
+  })
+
+  it('reads touching digits as their pieces when those are recognised more surely than the whole', async () => {
+    const left = ellipse(126, 110, 30, 45, 0.25)
+    const right = ellipse(186, 110, 30, 45, 0.75)
+    const input = pad([[...left, ...right]])
+    // A classifier sure of narrow images (the pieces) and unsure of wide ones (the whole).
+    const classifier = {
+      async predict(pixels: Float32Array, count: number) {
+        const out = new Float32Array(count * 10)
+        for (let i = 0; i < count; i++) {
+          let columns = 0
+          for (let x = 0; x < 28; x++) {
+            let ink = 0
+            for (let y = 0; y < 28; y++) ink += pixels[i * 784 + y * 28 + x]
+            if (ink > 0.5) columns++
+          }
+          out.fill(columns < 16 ? 0.01 : 0.1, i * 10, i * 10 + 10)
+          out[i * 10] = columns < 16 ? 0.91 : 0.1
+        }
+        return out
+      }
+    }
+    const [line] = await readPad(input, classifier)
+    expect(line.text).toBe('00')
+    expect(line.digits[0].box.x).toBeLessThan(line.digits[1].box.x)
+  })
+
+  it('reads every digit in one classifier call, in reading order', async () => {
+    const strokes = writeNumber(['two', 'zero', 'two', 'six'], 40, 60, 30)
+    const calls: number[] = []
+    const classifier = {
+      // Answers digit = position in the batch, so the text shows the order the crops were sent in.
+      async predict(_pixels: Float32Array, count: number) {
+        calls.push(count)
+        const out = new Float32Array(count * 10)
+        for (let i = 0; i < count; i++) out[i * 10 + (i % 10)] = 1
+        return out
+      }
+    }
+    const lines = await readPad(pad(strokes), classifier)
+    expect(calls).toEqual([4])
+    expect(lines.map((l) => l.text)).toEqual(['0123'])
+    const boxes = lines[0].digits.map((d) => d.box.x)
+    expect([...boxes].sort((a, b) => a - b)).toEqual(boxes)
+    // Every crop is a digit the preprocessing accepts.
+    for (const crop of segmentPad(pad(strokes))[0])
+      expect(toMnistForm(crop.image, crop.formOptions).kind).toBe('digit')
+  })
+
+  it('reads nothing from an empty pad', () => {
+    expect(segmentPad({ strokes: [], ink: { width: 40, height: 20, data: new Uint8Array(800) } })).toEqual([])
+  })
+})
