@@ -27,7 +27,13 @@ export const CALL_NAMES = [
   'testset.export',
   'jobs.state',
   'dialog.pickFolder',
-  'dialog.saveFile'
+  'dialog.saveFile',
+  'personal.list',
+  'personal.add',
+  'personal.delete',
+  'personal.image',
+  'personal.addImport',
+  'personal.teach'
 ] as const
 export type CallName = (typeof CALL_NAMES)[number]
 

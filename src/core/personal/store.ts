@@ -42,9 +42,12 @@ export interface TrainingSample {
   bytes: Uint8Array
 }
 
+export const PERSONAL_ERROR_CODES = ['not-found', 'bad-sample', 'io'] as const
+export type PersonalErrorCode = (typeof PERSONAL_ERROR_CODES)[number]
+
 export class PersonalError extends Error {
   constructor(
-    readonly code: 'not-found' | 'bad-sample' | 'io',
+    readonly code: PersonalErrorCode,
     readonly file: string,
     reason: string
   ) {

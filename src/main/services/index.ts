@@ -10,6 +10,7 @@ import { EngineService } from './engine'
 import { JobTracker } from './jobs'
 import { MnistService } from './mnist'
 import { ModelService } from './models'
+import { personalHandlers } from './personal'
 import { predictHandlers } from './predict'
 import { SettingsStore } from './settings'
 import { TestSetService } from './testsets'
@@ -48,7 +49,19 @@ export async function createServices({ host, emit, version }: ServiceDeps): Prom
     ...models.handlers(),
     ...mnist.handlers(emit),
     ...trainingHandlers(training, mnist, models, settings, jobs, emit),
-    ...testSets.handlers(emit)
+    ...testSets.handlers(emit),
+    ...personalHandlers(
+      {
+        dataDir: host.dataDir,
+        models,
+        mnist,
+        settings,
+        jobs,
+        host: training,
+        importResult: (id) => testSets.resultOf(id)
+      },
+      emit
+    )
   }
   return {
     handlers,

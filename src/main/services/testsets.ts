@@ -35,6 +35,11 @@ export class TestSetService {
     if (last) this.results.set(last.importId, last)
   }
 
+  /** A finished import, for taking its labelled samples into the personal collection. */
+  resultOf(importId: string): ImportResult {
+    return this.result(importId)
+  }
+
   private result(importId: string): ImportResult {
     const result = this.results.get(importId)
     if (!result)

@@ -2,6 +2,9 @@
 import { z } from 'zod'
 import { HyperparametersSchema } from './training'
 
+/** Sample ids: base-36 time, a dash, random hex. */
+export const PersonalIdSchema = z.string().regex(/^[a-z0-9-]{8,64}$/)
+
 export const PersonalSourceSchema = z.enum(['pad', 'import'])
 
 /** One stored sample, as listed (the 28×28 form travels as 784 bytes, base64, ink bright). */
