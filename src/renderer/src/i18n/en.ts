@@ -119,6 +119,14 @@ export const en = {
     thinking: 'Thinking…'
   },
   train: {
+    architecture: 'Network',
+    archMlp: "The paper's network (MLP)",
+    archCnn: 'Convolutional network (CNN, more accurate, slower to train)',
+    denseUnits: 'Dense units',
+    slant: 'Slant',
+    aspect: 'Aspect (narrow / wide)',
+    strokeBreaks: 'Stroke breaks',
+    crop: 'Small crops',
     title: 'Train a model',
     subtitle:
       'The paper’s 784-100-100-10 network: sigmoid hidden layers, softmax output, cross-entropy, Adam. Defaults are the paper’s.',
@@ -350,7 +358,8 @@ export const en = {
     flagNotSure: 'not sure',
     flagNotADigit: 'not a digit',
     threshold: '“Not sure” below this confidence',
-    thresholdHint: 'Calibrated confidence (0.3–0.99) under which an answer is flagged for checking.'
+    thresholdHint: 'Calibrated confidence (0.3–0.99) under which an answer is flagged for checking.',
+    labelColumn: 'Label'
   },
   messages: {
     invalidFields: 'Some values are not valid: {{fields}}.',

@@ -116,6 +116,14 @@ export const zhCN: Messages = {
     thinking: '识别中…'
   },
   train: {
+    architecture: '网络',
+    archMlp: '论文中的网络（MLP）',
+    archCnn: '卷积网络（CNN，更准确，训练更慢）',
+    denseUnits: '全连接单元数',
+    slant: '倾斜',
+    aspect: '宽高比（窄 / 宽）',
+    strokeBreaks: '笔画断开',
+    crop: '轻微裁切',
     title: '训练模型',
     subtitle:
       '论文中的 784-100-100-10 网络：sigmoid 隐藏层、softmax 输出、交叉熵代价、Adam 优化器。默认值即论文的设置。',
@@ -342,7 +350,8 @@ export const zhCN: Messages = {
     flagNotSure: '不确定',
     flagNotADigit: '不像数字',
     threshold: '置信度低于此值时标为“不确定”',
-    thresholdHint: '校准后的置信度（0.3–0.99），低于它的结果会被标出以便核对。'
+    thresholdHint: '校准后的置信度（0.3–0.99），低于它的结果会被标出以便核对。',
+    labelColumn: '标签'
   },
   messages: {
     invalidFields: '部分数值无效：{{fields}}。',
