@@ -289,6 +289,8 @@ export const en = {
     showMistakes: 'All mistakes ({{count}})'
   },
   models: {
+    cnn: 'CNN',
+    mlp: 'MLP (the paper)',
     title: 'Models',
     subtitle: 'Models you trained or imported. The active model is used for drawing and test sets.',
     name: 'Name',

@@ -281,6 +281,8 @@ export const zhCN: Messages = {
     showMistakes: '全部错误（{{count}}）'
   },
   models: {
+    cnn: 'CNN',
+    mlp: 'MLP（论文）',
     title: '模型',
     subtitle: '你训练或导入的模型。当前模型用于书写识别和测试集。',
     name: '名称',
