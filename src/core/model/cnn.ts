@@ -13,6 +13,7 @@ import type { CnnSettings } from '../../shared/schemas/training'
 import type { Architecture } from '../../shared/schemas/models'
 import { tf } from '../backend'
 import { Random } from './random'
+import { SoftmaxRunner } from './runner'
 
 export const SIDE = 28
 export const CNN_CLASSES = 10
@@ -115,34 +116,16 @@ export function cnnTensors(weights: CnnWeights): tf.Tensor[] {
 }
 
 /** A CNN held on the active backend: predict() takes count×784 pixels in [0,1], returns count×10 probabilities. */
-export class CnnRunner {
+export class CnnRunner extends SoftmaxRunner {
   private readonly tensors: tf.Tensor[]
-  private disposed = false
 
   constructor(readonly weights: CnnWeights) {
-    this.tensors = cnnTensors(weights)
+    const tensors = cnnTensors(weights)
+    super(tensors, SIDE * SIDE)
+    this.tensors = tensors
   }
 
-  predictSync(pixels: Float32Array, count: number): Float32Array {
-    if (this.disposed) throw new Error('model was disposed')
-    if (pixels.length !== count * SIDE * SIDE) {
-      throw new Error(`expected ${count}×${SIDE * SIDE} pixels, got ${pixels.length} values`)
-    }
-    const probs = tf.tidy(() =>
-      tf.softmax(cnnLogits(tf.tensor2d(pixels, [count, SIDE * SIDE]), this.tensors))
-    )
-    const out = probs.dataSync() as Float32Array
-    probs.dispose()
-    return out
-  }
-
-  async predict(pixels: Float32Array, count: number): Promise<Float32Array> {
-    return this.predictSync(pixels, count)
-  }
-
-  dispose(): void {
-    if (this.disposed) return
-    this.disposed = true
-    tf.dispose(this.tensors)
+  protected logits(x: tf.Tensor2D): tf.Tensor2D {
+    return cnnLogits(x, this.tensors)
   }
 }
