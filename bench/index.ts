@@ -147,6 +147,15 @@ async function drawBench(): Promise<Record<string, unknown>> {
   }
 }
 
+async function pagesBench(): Promise<Record<string, unknown>> {
+  try {
+    const { benchPages } = await import('./pages')
+    return await benchPages(quick)
+  } catch (error) {
+    return { error: error instanceof Error ? error.message : String(error) }
+  }
+}
+
 async function main(): Promise<void> {
   const started = Date.now()
   const backends: Record<string, Record<string, unknown>> = {}
@@ -224,6 +233,7 @@ async function main(): Promise<void> {
     models: values['no-models'] ? null : await measured('models', modelsBench),
     import: await importBench(),
     draw: await drawBench(),
+    reading: await measured('reading', pagesBench),
     seconds: (Date.now() - started) / 1000
   }
   process.stdout.write(JSON.stringify(doc, null, 2) + '\n')

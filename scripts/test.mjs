@@ -1,6 +1,7 @@
 // `npm test`: type checks, lint, build, then unit, integration and end-to-end tests; ends with one summary line.
 import { spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync } from 'node:fs'
+import { ensureChromium } from './chromium.mjs'
 import { ensureElectronPackage } from './electron-package.mjs'
 
 const steps = []
@@ -33,8 +34,16 @@ const built = npx('build', 'electron-vite', 'build')
 
 mkdirSync('.cache', { recursive: true })
 const report = '.cache/vitest-report.json'
-const projects = built ? [] : ['--project', 'unit']
-if (!built) console.log('The build failed: end-to-end tests are skipped.')
+const chromium = built ? ensureChromium() : null
+const e2eSkipped = !built
+  ? 'the build failed'
+  : chromium?.reason
+    ? `Chromium is missing (${chromium.reason})`
+    : null
+const projects = e2eSkipped ? ['--project', 'unit'] : []
+if (e2eSkipped) console.log(`End-to-end tests are skipped: ${e2eSkipped}.`)
+// The e2e harness uses the same Chromium (it reads CHROMIUM_PATH).
+if (chromium?.path) process.env.CHROMIUM_PATH = chromium.path
 npx(
   'vitest',
   'vitest',
@@ -57,6 +66,7 @@ if (existsSync(report)) {
 const failedSteps = steps.filter((s) => !s.ok)
 console.log('\n=== summary')
 for (const s of steps) console.log(`${s.ok ? 'ok  ' : 'FAIL'} ${s.name} (${s.seconds.toFixed(1)} s)`)
+if (e2eSkipped) console.log(`skip end-to-end tests: ${e2eSkipped}`)
 console.log(
   `tests: ${passed} passed, ${failed + failedSteps.filter((s) => s.name !== 'vitest').length} failed, ${skipped} skipped`
 )

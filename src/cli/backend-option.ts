@@ -1,8 +1,8 @@
-import type { BackendPreference } from '../core/backend'
+import { BackendPreferenceSchema, type BackendPreference } from '../shared/schemas/models'
 import { UsageError } from './types'
 
 export function parseBackendOption(value: string | undefined): BackendPreference {
-  const v = value ?? 'auto'
-  if (v === 'auto' || v === 'tensorflow' || v === 'wasm' || v === 'cpu') return v
-  throw new UsageError('--backend must be auto, tensorflow, wasm or cpu')
+  const parsed = BackendPreferenceSchema.safeParse(value ?? 'auto')
+  if (parsed.success) return parsed.data
+  throw new UsageError(`--backend must be one of ${BackendPreferenceSchema.options.join(', ')}`)
 }

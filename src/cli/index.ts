@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * digit-studio: the engine's services on the command line (train, eval, predict, import, calibrate, tune).
+ * digit-studio: the engine's services on the command line (train, eval, predict, import, read, cut, calibrate, tune).
  * Exit codes: 0 done, 1 bad input (the message names the file and the reason), 2 usage.
  */
 import { pathToFileURL } from 'node:url'
@@ -14,6 +14,8 @@ const COMMANDS: Record<string, () => Promise<{ command: CliCommand }>> = {
   eval: () => import('./commands/eval'),
   predict: () => import('./commands/predict'),
   import: () => import('./commands/import'),
+  read: () => import('./commands/read'),
+  cut: () => import('./commands/cut'),
   calibrate: () => import('./commands/calibrate'),
   tune: () => import('./commands/tune')
 }

@@ -1,11 +1,12 @@
 /** The options and set-up shared by the commands that run a model (eval, predict, import). */
-import path from 'node:path'
+import { resolveUserPath } from '../core/paths'
 import { selectBackend, type BackendChoice } from '../core/backend'
 import { loadModelFolder, type LoadedModel } from '../core/models/store'
 import { parseBackendOption } from './backend-option'
 import { SHIPPED_MODEL_DIR } from './defaults'
 import { DEFAULT_UNSURE_THRESHOLD } from '../shared/schemas/calibration'
-import { numberOption } from './output'
+import { schemaOption } from './output'
+import { SettingsFieldsSchema } from '../shared/schemas/settings'
 
 /** parseArgs options for --model, --json, --backend and --help; commands spread in their own. */
 export const MODEL_COMMAND_OPTIONS = {
@@ -19,7 +20,9 @@ export const MODEL_COMMAND_OPTIONS = {
 
 /** --threshold: the "not sure" threshold (default DEFAULT_UNSURE_THRESHOLD). */
 export function thresholdOption(value: string | undefined): number {
-  return numberOption(value, 'threshold', 0.3, 0.99) ?? DEFAULT_UNSURE_THRESHOLD
+  return (
+    schemaOption(value, 'threshold', SettingsFieldsSchema.shape.unsureThreshold) ?? DEFAULT_UNSURE_THRESHOLD
+  )
 }
 
 export interface CommandModel {
@@ -30,7 +33,7 @@ export interface CommandModel {
 
 /** Selects the --backend asked for, then loads --model (default: the shipped model). The caller disposes it. */
 export async function loadCommandModel(values: { model?: string; backend?: string }): Promise<CommandModel> {
-  const modelDir = path.resolve(values.model ?? SHIPPED_MODEL_DIR)
+  const modelDir = values.model ? resolveUserPath(values.model) : SHIPPED_MODEL_DIR
   const backend = await selectBackend(parseBackendOption(values.backend))
   const model = await loadModelFolder(modelDir)
   return { modelDir, backend, model }

@@ -1,4 +1,6 @@
 /** Output helpers shared by the CLI commands: JSON documents, tables and a terminal progress bar. */
+import type { z } from 'zod'
+import { numberBounds } from '../shared/schemas/bounds'
 import type { Evaluation } from '../shared/schemas/evaluation'
 import type { CliIo } from './types'
 import { UsageError } from './types'
@@ -52,38 +54,18 @@ export function progressBar(
   }
 }
 
-export function intOption(
-  value: string | undefined,
-  name: string,
-  min: number,
-  max: number
-): number | undefined {
-  return rangedOption(value, name, min, max, 'integer')
-}
-
-export function numberOption(
-  value: string | undefined,
-  name: string,
-  min: number,
-  max: number
-): number | undefined {
-  return rangedOption(value, name, min, max, 'number')
-}
-
-/** An optional numeric option within [min, max]; a bad value is a UsageError naming the option. */
-function rangedOption(
-  value: string | undefined,
-  name: string,
-  min: number,
-  max: number,
-  kind: 'integer' | 'number'
-): number | undefined {
+/**
+ * An optional numeric option checked against the schema it feeds (so the CLI and the UI share one set of limits);
+ * a bad value is a UsageError naming the option and the schema's bounds.
+ */
+export function schemaOption(value: string | undefined, name: string, schema: z.ZodType): number | undefined {
   if (value === undefined) return undefined
   const n = Number(value)
-  const valid = kind === 'integer' ? Number.isInteger(n) : Number.isFinite(n)
-  if (!valid || n < min || n > max)
-    throw new UsageError(
-      `--${name} must be ${kind === 'integer' ? 'an integer' : 'a number'} from ${min} to ${max}`
-    )
-  return n
+  const parsed = schema.safeParse(n)
+  if (value.trim() !== '' && Number.isFinite(n) && parsed.success) return n
+  const { min, max, exclusiveMin, integer } = numberBounds(schema)
+  const kind = integer ? 'an integer' : 'a number'
+  const from = min === null ? '' : exclusiveMin ? ` greater than ${min}` : ` from ${min}`
+  const to = max === null ? '' : `${min === null || exclusiveMin ? ' up to' : ' to'} ${max}`
+  throw new UsageError(`--${name} must be ${kind}${from}${to}`)
 }

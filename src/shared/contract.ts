@@ -10,15 +10,30 @@ import { PredictionSchema } from './schemas/images'
 import { ImportResultWithIdSchema, JobsStateSchema } from './schemas/jobs'
 import { ImportProgressSchema } from './schemas/import'
 import { ModelSummarySchema } from './schemas/models'
+import {
+  LabelRuleSchema,
+  PageLinesSchema,
+  PageReadingSchema,
+  ReadLineSchema,
+  ReadPadRequestSchema,
+  UnassignedDigitSchema
+} from './schemas/reading'
 import { SettingsFieldsSchema, SettingsSchema } from './schemas/settings'
 import { PersonalIdSchema, PersonalListSchema, TuneRequestSchema } from './schemas/personal'
-import { HyperparametersSchema, TrainingEventSchema, TrainingStatusSchema } from './schemas/training'
+import {
+  HyperparametersSchema,
+  TestSubsetSchema,
+  TrainSubsetSchema,
+  TrainingEventSchema,
+  TrainingStatusSchema
+} from './schemas/training'
 
 export * from './names'
 export { AppInfoSchema, ExportFormatSchema, MnistDefaultSchema, MnistStatusSchema } from './schemas/app'
 export type { AppInfo, ExportFormat, MnistDefault, MnistStatus } from './schemas/app'
 export { CallErrorSchema, ErrorCodeSchema, FieldProblemSchema } from './schemas/errors'
 export { SettingsSchema, type Settings } from './schemas/settings'
+export { numberBounds, type NumberBounds } from './schemas/bounds'
 
 /** Ids of models and imports: no path separators, no dots at the start, so they can never name a path. */
 export const IdSchema = z
@@ -76,8 +91,8 @@ export const calls = {
       .object({
         hyperparameters: HyperparametersSchema.partial(),
         mnistFolder: PathSchema.optional(),
-        trainSubset: z.number().int().min(100).max(60_000).optional(),
-        testSubset: z.number().int().min(100).max(10_000).optional(),
+        trainSubset: TrainSubsetSchema.optional(),
+        testSubset: TestSubsetSchema.optional(),
         name: z.string().max(120).optional()
       })
       .strict(),
@@ -114,6 +129,39 @@ export const calls = {
     z.object({ path: z.string().nullable() })
   ),
 
+  /** The number on the drawing pad: strokes and their ink → lines of digits; one digit as predict.image. */
+  'read.pad': call(
+    ReadPadRequestSchema,
+    z.object({
+      lines: z.array(ReadLineSchema),
+      /** Exactly predict.image's answer when the pad holds one digit (or none), else null. */
+      single: PredictionSchema.nullable(),
+      milliseconds: z.number()
+    })
+  ),
+  /** Every handwritten digit on a page image, in lines. */
+  'read.page': call(z.object({ file: PathSchema }).strict(), PageReadingSchema),
+  /** The (corrected) readings as CSV or the `read --json` document; saved when a file is named. */
+  'read.export': call(
+    z
+      .object({
+        pages: z.array(PageLinesSchema).min(1).max(500),
+        format: z.enum(['csv', 'json']),
+        file: PathSchema.optional()
+      })
+      .strict(),
+    z.object({ fileName: z.string(), content: z.string(), savedTo: z.string().nullable() })
+  ),
+  /** A test set from pages: digits labelled by a rule, saved as a labelled folder and imported at once. */
+  'read.cut': call(
+    z.object({ files: z.array(PathSchema).min(1).max(200), out: PathSchema, rule: LabelRuleSchema }).strict(),
+    z.object({
+      written: z.number().int(),
+      unassigned: z.array(UnassignedDigitSchema),
+      errors: z.array(z.object({ file: z.string(), reason: z.string() })),
+      result: ImportResultWithIdSchema.nullable()
+    })
+  ),
   /** The personal sample collection (corrections and taught folders) with per-digit counts. */
   'personal.list': call(Empty, PersonalListSchema),
   /** "It was a …": the drawing (as predict.image takes it) with the digit it really was. */

@@ -133,9 +133,31 @@ describe('Test sets: every image is accounted for, and what is on screen is alwa
     expect(await page.getByTestId('results-stale').textContent()).toContain(usps)
   })
 
+  it('keeps a running import visible and cancellable across a reload, and shows its result', async () => {
+    const { page } = running
+    const big = join(root, 'big')
+    await importFolder(big)
+    await page.getByTestId('import-progress').waitFor()
+    await page.reload()
+    await openView(page, 'testsets')
+    // The reloaded window follows the import that is still running: its progress, its folder, its Cancel.
+    await page.getByTestId('import-progress').waitFor({ timeout: 30_000 })
+    expect(await page.getByTestId('testset-folder').inputValue()).toBe(big)
+    expect(await page.getByTestId('testset-cancel').isEnabled()).toBe(true)
+    expect(await page.getByTestId('testset-import').isDisabled()).toBe(true)
+    await expect
+      .poll(() => page.getByTestId('sample-count').textContent(), { timeout: 180_000 })
+      .toBe('3,000')
+    expect(await page.getByTestId('result-origin').textContent()).toContain(big)
+    expect(await page.getByTestId('import-progress').count()).toBe(0)
+    expect(await page.getByTestId('results-stale').count()).toBe(0)
+  })
+
   it('marks the old results after a failed import', async () => {
     const { page } = running
-    await page.getByTestId('testsets-notice').getByRole('button').click()
+    if (await page.getByTestId('testsets-notice').count()) {
+      await page.getByTestId('testsets-notice').getByRole('button').click()
+    }
     await importFolder(join(root, 'does-not-exist'))
     await page.getByTestId('problem').waitFor({ timeout: 30_000 })
     expect(await page.getByTestId('results-stale').textContent()).toMatch(/did not finish/)

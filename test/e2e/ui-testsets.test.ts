@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { sharedData, startWebApp, type RunningApp } from './harness'
 import { openView, saveScreenshot } from './ui-helpers'
+import { hasUsps } from '../support/paths'
 
 interface ShownRow {
   digit: number
@@ -34,7 +35,7 @@ function csvFields(line: string): string[] {
   return fields.map((f) => f.trim())
 }
 
-describe('Test sets: importing the 600 hand-written digits', () => {
+describe.skipIf(!hasUsps())('Test sets: importing the 600 hand-written digits', () => {
   let running: RunningApp
   const shown: ShownRow[] = []
 
@@ -134,6 +135,14 @@ describe('Test sets: importing the 600 hand-written digits', () => {
       expect(Number(line![correctCol])).toBe(row.correct)
     }
     expect(await page.getByTestId('testsets-notice').textContent()).toContain(download.suggestedFilename())
+    // The Markdown export names the model as the UI does.
+    const [markdown] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByTestId('export-per-digit-md').click()
+    ])
+    const model = (await page.getByTestId('result-model').textContent()) ?? ''
+    expect(model).not.toBe('')
+    expect(readFileSync(await markdown.path(), 'utf8')).toContain(model)
     expect(running.logs.filter((line) => line.startsWith('pageerror'))).toEqual([])
   })
 })

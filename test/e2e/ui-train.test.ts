@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startWebApp, type RunningApp } from './harness'
 import { mnistFolder, openView, saveScreenshot } from './ui-helpers'
+import { hasMnist } from '../support/paths'
 
 const points = async (running: RunningApp, chart: string): Promise<number> =>
   Number(await running.page.getByTestId(chart).getAttribute('data-points'))
 
-describe('Train: a short run on an MNIST subset draws live curves', () => {
+describe.skipIf(!hasMnist())('Train: a short run on an MNIST subset draws live curves', () => {
   let running: RunningApp
 
   beforeAll(async () => {
@@ -57,7 +58,12 @@ describe('Train: a short run on an MNIST subset draws live curves', () => {
     expect(await page.getByTestId('epochs-table').locator('tbody tr').count()).toBe(2)
     const accuracy = (await page.getByTestId('stat-test-accuracy').textContent()) ?? ''
     expect(Number.parseFloat(accuracy)).toBeGreaterThan(50)
-    expect(await page.getByTestId('training-saved').textContent()).toMatch(/Saved as model/)
+    expect(await page.getByTestId('training-saved').textContent()).toMatch(
+      /Saved as model “e2e curves” after epoch 2/
+    )
+    // "Use this model" after the run: the status bar follows.
+    await page.getByTestId('training-use-model').click()
+    await expect.poll(() => page.getByTestId('status-model').textContent()).toContain('e2e curves')
     await page.getByTestId('view-train').evaluate((element) => element.closest('main')?.scrollTo({ top: 0 }))
     await saveScreenshot(page, 'train')
     expect(running.logs.filter((line) => line.startsWith('pageerror'))).toEqual([])

@@ -3,7 +3,7 @@
  * (round pen, anti-aliased, ink bright on black), and strokes traced from MNIST digits (skeleton → polylines)
  * so that real handwriting can be "written on the pad".
  */
-import type { GrayImage } from '../../src/shared/schemas/images'
+import type { GrayImage } from '../../src/core/preprocess/types'
 
 export interface Pt {
   x: number
@@ -161,8 +161,8 @@ export function writeNumber(names: string[], left: number, top: number, gap: num
 }
 
 /**
- * Strokes of a grey digit image: Zhang-Suen thinning of its ink (≥ 128), then each skeleton branch walked from
- * an end into a polyline. Coordinates in the image's pixels (centres at +0.5).
+ * Strokes of a grey digit image: Zhang-Suen thinning of its ink (≥ 128), then each connected piece of the
+ * skeleton walked into one polyline. Coordinates in the image's pixels (centres at +0.5).
  */
 export function traceStrokes(image: GrayImage): StrokeList {
   const { width, height } = image
@@ -176,22 +176,28 @@ export function traceStrokes(image: GrayImage): StrokeList {
       for (let dx = -1; dx <= 1; dx++) if ((dx || dy) && at(x + dx, y + dy)) list.push([x + dx, y + dy])
     return list
   }
+  // One stroke per connected piece of skeleton, walked depth first from an end, going back over the ink at
+  // dead ends as a pen would: consecutive points are always neighbours.
   const visited = new Uint8Array(width * height)
   const strokes: StrokeList = []
   const walk = (sx: number, sy: number) => {
     const stroke: Pt[] = []
-    let x = sx
-    let y = sy
-    for (;;) {
-      visited[y * width + x] = 1
-      stroke.push({ x: x + 0.5, y: y + 0.5 })
+    const path: [number, number][] = [[sx, sy]]
+    visited[sy * width + sx] = 1
+    stroke.push({ x: sx + 0.5, y: sy + 0.5 })
+    while (path.length > 0) {
+      const [x, y] = path[path.length - 1]
       const next = neighbours(x, y).find(([nx, ny]) => !visited[ny * width + nx])
-      if (!next) break
-      ;[x, y] = next
+      if (next) {
+        visited[next[1] * width + next[0]] = 1
+        path.push(next)
+      } else path.pop()
+      const [px, py] = path[path.length - 1] ?? [x, y]
+      if (path.length > 0) stroke.push({ x: px + 0.5, y: py + 0.5 })
     }
     strokes.push(stroke)
   }
-  // Ends first (one neighbour), then what is left (loops).
+  // Ends first (one neighbour), then what is left (closed loops).
   for (let pass = 0; pass < 2; pass++) {
     for (let y = 0; y < height; y++)
       for (let x = 0; x < width; x++)

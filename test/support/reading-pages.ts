@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import sharp from 'sharp'
 import { decodeImageBuffer } from '../../src/core/preprocess'
-import { readMnist, seededRandom } from '../unit/pipeline/mnist-sample'
+import { readMnist, seededRandom } from './mnist-sample'
 
 /** A digit's ink, cropped to its bounding box: 0 paper .. 1 ink. */
 export interface InkDigit {

@@ -1,11 +1,12 @@
-import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { loadMnistTest } from '../../core/data/mnist'
 import { evaluatePredictions } from '../../core/evaluation'
 import { toUnitPixels } from '../../core/training/tensors'
+import { resolveUserPath } from '../../core/paths'
+import { TestSubsetSchema } from '../../shared/schemas/training'
 import { defaultMnistDir } from '../defaults'
 import { MODEL_COMMAND_OPTIONS, loadCommandModel } from '../model-option'
-import { formatEvaluation, intOption, printJson } from '../output'
+import { formatEvaluation, printJson, schemaOption } from '../output'
 import type { CliCommand } from '../types'
 
 const USAGE =
@@ -29,8 +30,8 @@ export const command: CliCommand = {
       io.stdout(`${USAGE}\n`)
       return 0
     }
-    const mnistDir = path.resolve(values.mnist ?? defaultMnistDir())
-    const limit = intOption(values['test-limit'], 'test-limit', 1, 10_000)
+    const mnistDir = values.mnist ? resolveUserPath(values.mnist) : defaultMnistDir()
+    const limit = schemaOption(values['test-limit'], 'test-limit', TestSubsetSchema)
     const { modelDir, backend, model } = await loadCommandModel(values)
     const { test } = await loadMnistTest(mnistDir, limit)
     const started = performance.now()

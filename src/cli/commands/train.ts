@@ -1,15 +1,21 @@
-import path from 'node:path'
 import { parseArgs } from 'node:util'
-import { HyperparametersSchema, type TrainingEvent } from '../../shared/schemas/training'
+import { resolveUserPath } from '../../core/paths'
+import {
+  AugmentationSchema,
+  HyperparametersSchema,
+  TestSubsetSchema,
+  TrainSubsetSchema,
+  type TrainingEvent
+} from '../../shared/schemas/training'
 import { runTrainingJob } from '../../core/training/job'
 import { parseBackendOption } from '../backend-option'
 import { defaultMnistDir, defaultModelsDir } from '../defaults'
-import { intOption, numberOption, percent, printJson, progressBar } from '../output'
+import { percent, printJson, progressBar, schemaOption } from '../output'
 import { UsageError, type CliCommand } from '../types'
 
 const USAGE =
   'digit-studio train [--arch mlp|cnn] [--mnist DIR] [--epochs N] [--seed S] [--out MODEL_DIR] [--json] [--dropout R] ' +
-  '[--augment affine,elastic,thickness,slant,aspect,breaks,crop|none] [--train-limit N] [--test-limit N] [--backend auto|tensorflow|wasm|cpu] ' +
+  '[--augment affine,elastic,thickness,slant,aspect,breaks,crop|none] [--train-limit N] [--test-limit N] [--backend auto|tensorflow|wasm|cpu] [--step auto|graph|lean] ' +
   '[--learning-rate LR] [--final-learning-rate LR] [--average-last N] [--batch-size N] [--report-every N] [--elastic-alpha A] [--elastic-sigma S] [--name NAME]'
 
 const AUGMENT_KINDS = ['affine', 'elastic', 'thickness', 'slant', 'aspect', 'breaks', 'crop', 'none']
@@ -59,6 +65,7 @@ export const command: CliCommand = {
         'train-limit': { type: 'string' },
         'test-limit': { type: 'string' },
         backend: { type: 'string' },
+        step: { type: 'string' },
         'learning-rate': { type: 'string' },
         'final-learning-rate': { type: 'string' },
         'average-last': { type: 'string' },
@@ -75,34 +82,43 @@ export const command: CliCommand = {
       return 0
     }
     const augment = parseAugment(values.augment)
+    // Every bound comes from the schema the UI uses too.
+    const hp = HyperparametersSchema.shape
+    const aug = AugmentationSchema.shape
     const hyperparameters = HyperparametersSchema.parse({
       architecture: parseArch(values.arch),
-      epochs: intOption(values.epochs, 'epochs', 1, 1000),
-      seed: intOption(values.seed, 'seed', 0, 2 ** 31 - 1),
-      dropout: numberOption(values.dropout, 'dropout', 0, 0.9),
-      learningRate: numberOption(values['learning-rate'], 'learning-rate', 1e-6, 1),
-      finalLearningRate: numberOption(values['final-learning-rate'], 'final-learning-rate', 1e-8, 1) ?? null,
-      batchSize: intOption(values['batch-size'], 'batch-size', 1, 10_000),
-      averageLastEpochs: intOption(values['average-last'], 'average-last', 0, 1000),
-      reportEvery: intOption(values['report-every'], 'report-every', 1, 100_000),
+      epochs: schemaOption(values.epochs, 'epochs', hp.epochs),
+      seed: schemaOption(values.seed, 'seed', hp.seed),
+      dropout: schemaOption(values.dropout, 'dropout', hp.dropout),
+      learningRate: schemaOption(values['learning-rate'], 'learning-rate', hp.learningRate),
+      finalLearningRate:
+        schemaOption(values['final-learning-rate'], 'final-learning-rate', hp.finalLearningRate) ?? null,
+      batchSize: schemaOption(values['batch-size'], 'batch-size', hp.batchSize),
+      averageLastEpochs: schemaOption(values['average-last'], 'average-last', hp.averageLastEpochs),
+      reportEvery: schemaOption(values['report-every'], 'report-every', hp.reportEvery),
       augmentation: {
         ...augment,
-        elasticAlpha: numberOption(values['elastic-alpha'], 'elastic-alpha', 0, 60),
-        elasticSigma: numberOption(values['elastic-sigma'], 'elastic-sigma', 1, 10)
+        elasticAlpha: schemaOption(values['elastic-alpha'], 'elastic-alpha', aug.elasticAlpha),
+        elasticSigma: schemaOption(values['elastic-sigma'], 'elastic-sigma', aug.elasticSigma)
       }
     })
     const json = values.json
     const events: TrainingEvent[] = []
     const bar = progressBar(io)
-    const { status, backend, testAccuracy, epochsCompleted } = await runTrainingJob(
+    const step = values.step ?? 'auto'
+    if (step !== 'auto' && step !== 'graph' && step !== 'lean') {
+      throw new UsageError('--step must be auto, graph or lean')
+    }
+    const result = await runTrainingJob(
       {
         hyperparameters,
-        mnistFolder: path.resolve(values.mnist ?? defaultMnistDir()),
-        trainSubset: intOption(values['train-limit'], 'train-limit', 1, 60_000),
-        testSubset: intOption(values['test-limit'], 'test-limit', 1, 10_000),
+        mnistFolder: values.mnist ? resolveUserPath(values.mnist) : defaultMnistDir(),
+        trainSubset: schemaOption(values['train-limit'], 'train-limit', TrainSubsetSchema),
+        testSubset: schemaOption(values['test-limit'], 'test-limit', TestSubsetSchema),
         backend: parseBackendOption(values.backend),
+        step,
         name: values.name,
-        ...(values.out ? { outFolder: path.resolve(values.out) } : { modelsDir: defaultModelsDir() })
+        ...(values.out ? { outFolder: resolveUserPath(values.out) } : { modelsDir: defaultModelsDir() })
       },
       {
         onEvent: (event) => {
@@ -132,13 +148,15 @@ export const command: CliCommand = {
         }
       }
     )
+    const { status, backend, testAccuracy, epochsCompleted } = result
     if (json) {
       printJson(io, {
         accuracy: testAccuracy,
         state: status.state,
         modelId: status.modelId ?? null,
-        out: values.out ? path.resolve(values.out) : null,
+        out: values.out ? resolveUserPath(values.out) : null,
         backend,
+        step: result.step,
         epochsCompleted,
         hyperparameters,
         epochs: events.filter((e) => e.kind === 'epoch'),

@@ -7,7 +7,9 @@ import { labelledForms } from '../../core/personal/folder'
 import { tuneModel } from '../../core/personal/tune'
 import { parseBackendOption } from '../backend-option'
 import { SHIPPED_MODEL_DIR, defaultMnistDir } from '../defaults'
-import { intOption, percent, printJson } from '../output'
+import { percent, printJson, schemaOption } from '../output'
+import { TuneRequestSchema } from '../../shared/schemas/personal'
+import { HyperparametersSchema } from '../../shared/schemas/training'
 import { UsageError, type CliCommand } from '../types'
 
 const USAGE =
@@ -60,8 +62,8 @@ export const command: CliCommand = {
     const out = path.resolve(values.out)
     if (out === modelDir)
       throw new UsageError('--out must differ from --model: the base model is never overwritten')
-    const epochs = intOption(values.epochs, 'epochs', 1, 50)
-    const seed = intOption(values.seed, 'seed', 0, 2 ** 31 - 1)
+    const epochs = schemaOption(values.epochs, 'epochs', TuneRequestSchema.shape.epochs.unwrap())
+    const seed = schemaOption(values.seed, 'seed', HyperparametersSchema.shape.seed.unwrap())
     const backend = await selectBackend(parseBackendOption(values.backend))
     const base = await readModelFolder(modelDir)
     const folder = await labelledForms(path.resolve(positionals[0]))

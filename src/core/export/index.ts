@@ -38,7 +38,8 @@ export function percent(fraction: number | null): string {
 
 const probability = (p: number) => p.toFixed(4)
 
-function csv(rows: (string | number)[][]): string {
+/** CSV text as every export writes it: UTF-8 with a byte-order mark, CRLF line ends. */
+export function csv(rows: (string | number)[][]): string {
   return BOM + stringify(rows, { record_delimiter: 'windows' })
 }
 

@@ -1,4 +1,12 @@
-export const MODEL_ERROR_CODES = ['not-found', 'bad-model', 'read-only', 'bad-id', 'conflict', 'io'] as const
+export const MODEL_ERROR_CODES = [
+  'not-found',
+  'bad-model',
+  'read-only',
+  'bad-id',
+  'conflict',
+  'io',
+  'not-a-model'
+] as const
 export type ModelErrorCode = (typeof MODEL_ERROR_CODES)[number]
 
 /** A problem with a stored model; `file` names the folder or file concerned. */

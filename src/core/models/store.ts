@@ -66,6 +66,14 @@ export function shippedModels(modelsDir: string): {
   return { builtinDir, builtins }
 }
 
+/** `name`, or `name (2)`, `name (3)`… — the first that is not taken. */
+export function uniqueName(name: string, taken: string[]): string {
+  const names = new Set(taken)
+  const base = name.replace(/ \(\d+\)$/, '')
+  if (!names.has(name)) return name
+  for (let n = 2; ; n++) if (!names.has(`${base} (${n})`)) return `${base} (${n})`
+}
+
 /** Turns a name into an id: letters, digits, - and _, starting with a letter or digit. */
 export function slugify(name: string): string {
   const slug = name
@@ -191,10 +199,26 @@ export class ModelStore {
   }
 
   /** Copies a model folder (e.g. one exported earlier) into the library under a fresh id. */
+  /**
+   * Copies a model folder into the library under a fresh id. A name already in the library gets " (2)", " (3)"…
+   * so that importing the same folder twice never gives two models one can't tell apart.
+   */
   async importFolder(folder: string): Promise<StoredModel> {
-    const { metadata, weights } = await readModelFolder(path.resolve(folder))
-    const id = await this.newId(metadata.name || path.basename(folder))
-    return this.save(id, weights, metadata)
+    const source = path.resolve(folder)
+    if (!existsSync(source)) throw new ModelError('not-found', source, 'folder not found')
+    if (!existsSync(path.join(source, METADATA_JSON)))
+      throw new ModelError(
+        'not-a-model',
+        source,
+        'this folder is not a Digit Studio model (it has no metadata.json)'
+      )
+    const { metadata, weights } = await readModelFolder(source)
+    const name = uniqueName(
+      metadata.name || path.basename(source),
+      (await this.list()).map((m) => m.name)
+    )
+    const id = await this.newId(name)
+    return this.save(id, weights, { ...metadata, name })
   }
 
   /** Writes the model's files into `folder` (created if needed); returns the folder. */

@@ -4,7 +4,7 @@
  * is what is clearly darker than its local paper: blue or black pen both are, JPEG ringing and paper grain are
  * not.
  */
-import type { GrayImage } from '../../shared/schemas/images'
+import type { GrayImage } from '../preprocess/types'
 import { otsuThreshold } from '../preprocess/mnist-form'
 
 export interface Darkness {

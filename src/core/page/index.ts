@@ -7,14 +7,14 @@
  *   5. each digit cut out alone, put in MNIST's form by src/core/preprocess and recognised in one batch.
  * Boxes are reported in the page image's own pixels.
  */
-import type { GrayImage } from '../../shared/schemas/images'
+import type { GrayImage } from '../preprocess/types'
 import type { ReadLine } from '../../shared/schemas/reading'
 import type { Classifier } from '../import/classifier'
 import { decodeImageFile, type DecodeOptions } from '../preprocess'
 import {
   groupParts,
   median,
-  readCrops,
+  readAndChoose,
   toCrop,
   type Box,
   type DigitCrop,
@@ -82,8 +82,17 @@ export async function readPage(
   image: GrayImage,
   classifier: Pick<Classifier, 'predict'>
 ): Promise<PageReading> {
+  return (await readPageCrops(image, classifier)).reading
+}
+
+/** readPage, also giving each digit read cut out alone (for making a test set from pages). */
+export async function readPageCrops(
+  image: GrayImage,
+  classifier: Pick<Classifier, 'predict'>
+): Promise<{ reading: PageReading; crops: DigitCrop[][] }> {
   const layout = segmentPage(image)
-  return { ...layout, lines: await readCrops(layout.lines, classifier) }
+  const { lines, crops } = await readAndChoose(layout.lines, classifier)
+  return { reading: { ...layout, lines }, crops }
 }
 
 /** Decodes a page file (PNG, JPEG, TIFF, WebP, …) and reads it; decoding errors name the file and the reason. */
@@ -122,3 +131,15 @@ function toPageBox(box: Box, turn: Rotation, width: number, height: number): Box
   const y1 = Math.min(height, Math.ceil(Math.max(...corners.map((c) => c[1]))))
   return { x: x0, y: y0, width: Math.max(1, x1 - x0), height: Math.max(1, y1 - y0) }
 }
+
+export {
+  assignLabels,
+  parseRule,
+  writeLabelledFolder,
+  LabelRuleError,
+  type AssignedDigit,
+  type CutPage,
+  type LabelRule,
+  type UnassignedDigit
+} from './cut'
+export { readingCsv, readingJson } from './export'

@@ -28,6 +28,7 @@ import { ModelStore, slugify } from '../models/store'
 import { writeModelFolder } from '../models/format'
 import { toUnitPixels } from '../training/tensors'
 import { train, type TrainingControl } from '../training/trainer'
+import type { StepChoice } from '../training/graph'
 import type { TrainingSample } from './store'
 
 export const HOLD_OUT_EVERY = 5
@@ -56,6 +57,7 @@ export interface TuneInput {
 export interface TuneResult {
   report: TuningReport
   status: TrainingStatus
+  step: StepChoice
 }
 
 /** Splits samples into training and held-out: every HOLD_OUT_EVERY-th of each digit is held out. */
@@ -186,6 +188,7 @@ export async function tuneModel(input: TuneInput): Promise<TuneResult> {
     // A half-taught model is not worth keeping: the base model stays as it was and nothing is saved.
     return {
       report: report(before, false),
+      step: result.step,
       status: { kind: 'status', state: 'cancelled', message: 'Teaching cancelled: no model was saved' }
     }
   }
@@ -218,6 +221,7 @@ export async function tuneModel(input: TuneInput): Promise<TuneResult> {
   else await (input.store as ModelStore).save(modelId, result.weights, metadata)
   return {
     report: report(after, true),
+    step: result.step,
     status: {
       kind: 'status',
       state: 'done',

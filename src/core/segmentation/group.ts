@@ -67,7 +67,7 @@ export function groupParts(
     const overlapping = groupDigits(line, o.digitOverlap)
     const lineHeight = median(overlapping.map((d) => d.box.height))
     // Only a single wide part is touching digits: parts merged because they overlap or nearly touch are not.
-    return mergeFragments(overlapping, lineHeight).map((digit) => {
+    return mergeFragments(attachSmall(overlapping, lineHeight), lineHeight).map((digit) => {
       if (Math.max(...digit.parts.map((id) => widths.get(id) ?? 0)) <= o.touchingAspect * lineHeight)
         return digit
       const pieces = splitTouching(digit, ink, lineHeight, o)
@@ -130,6 +130,35 @@ function groupDigits(line: Part[], minOverlap: number): DigitSegment[] {
     }
   }
   return digits.sort((a, b) => a.box.x - b.box.x)
+}
+
+/** A piece whose longer side is under this share of the line's digit height is a dot or a tick, not a digit. */
+const SMALL_SHARE = 0.3
+/** A dot joins the nearer neighbour when it is at most this share of the line's digit height away. */
+const SMALL_REACH = 0.35
+
+/** Dots and ticks (a short extra stroke, a bit of broken ink) join the nearer neighbouring digit if it is close. */
+function attachSmall(digits: DigitSegment[], lineHeight: number): DigitSegment[] {
+  const out = [...digits]
+  const small = (d: DigitSegment) => Math.max(d.box.width, d.box.height) < SMALL_SHARE * lineHeight
+  for (let i = 0; i < out.length; i++) {
+    const dot = out[i]
+    if (!small(dot)) continue
+    const gap = (other: DigitSegment | undefined) =>
+      other === undefined || small(other)
+        ? Infinity
+        : Math.max(other.box.x - right(dot.box), dot.box.x - right(other.box), 0)
+    const before = gap(out[i - 1])
+    const after = gap(out[i + 1])
+    if (Math.min(before, after) > SMALL_REACH * lineHeight) continue
+    const target = before <= after ? out[i - 1] : out[i + 1]
+    target.box = unionBox(target.box, dot.box)
+    target.parts.push(...dot.parts)
+    target.from = target.box.x
+    target.to = right(target.box)
+    out.splice(i--, 1)
+  }
+  return out
 }
 
 /** Gap, as a share of the line's digit height, up to which a short piece and its neighbour are one digit. */

@@ -12,7 +12,7 @@ export {
   type LabelImage,
   type Part
 } from './group'
-export { lineText, readCrops, toCrop, type DigitCrop } from './read'
+export { lineText, readAndChoose, readCrops, toCrop, type DigitCrop } from './read'
 export { segmentPad, type PadInk, type PadPoint } from './strokes'
 
 import type { ReadLine } from '../../shared/schemas/reading'

@@ -1,5 +1,5 @@
 /** Recognising segmented digits in one batch: every digit's MNIST form goes to the classifier in a single call. */
-import type { GrayImage } from '../../shared/schemas/images'
+import type { GrayImage } from '../preprocess/types'
 import type { ReadDigit, ReadLine } from '../../shared/schemas/reading'
 import { argmax10 } from '../evaluation'
 import type { Classifier } from '../import/classifier'
@@ -45,6 +45,14 @@ export async function readCrops(
   lines: readonly DigitCrop[][],
   classifier: Pick<Classifier, 'predict'>
 ): Promise<ReadLine[]> {
+  return (await readAndChoose(lines, classifier)).lines
+}
+
+/** readCrops, also giving the crops chosen (a touching-digits crop replaced by its pieces where they won). */
+export async function readAndChoose(
+  lines: readonly DigitCrop[][],
+  classifier: Pick<Classifier, 'predict'>
+): Promise<{ lines: ReadLine[]; crops: DigitCrop[][] }> {
   const all = lines.flatMap((line) => line.flatMap((crop) => [crop, ...(crop.pieces ?? [])]))
   const forms = new Map(all.map((crop) => [crop, toMnistForm(crop.image, crop.formOptions)]))
   const batch = all.filter((crop) => forms.get(crop)?.kind === 'digit')
@@ -62,18 +70,26 @@ export async function readCrops(
     const digit = argmax10(probabilities)
     return { digit, confidence: probabilities[digit], box: crop.box, probabilities }
   }
-  return lines.map((line) => {
-    const digits = line.flatMap((crop) => {
+  const chosen = lines.map((line) =>
+    line.flatMap((crop): [DigitCrop, ReadDigit][] => {
       const whole = read(crop)
-      if (!crop.pieces) return [whole]
+      if (!crop.pieces) return [[crop, whole]]
       const pieces = crop.pieces.map(read)
       const mean = Math.exp(
         pieces.reduce((sum, d) => sum + Math.log(Math.max(1e-9, d.confidence)), 0) / pieces.length
       )
-      return mean > whole.confidence + SPLIT_MARGIN ? pieces : [whole]
+      return mean > whole.confidence + SPLIT_MARGIN
+        ? crop.pieces.map((piece, i): [DigitCrop, ReadDigit] => [piece, pieces[i]])
+        : [[crop, whole]]
     })
-    return { text: lineText(digits), digits }
-  })
+  )
+  return {
+    lines: chosen.map((line) => {
+      const digits = line.map(([, digit]) => digit)
+      return { text: lineText(digits), digits }
+    }),
+    crops: chosen.map((line) => line.map(([crop]) => crop))
+  }
 }
 
 export function lineText(digits: readonly Pick<ReadDigit, 'digit'>[]): string {

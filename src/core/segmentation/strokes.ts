@@ -3,7 +3,7 @@
  * together, the ink says where touching digits meet. Every ink pixel is given to the nearest stroke within the
  * pen's reach, each stroke becomes a part, and the parts go through groupParts (group.ts).
  */
-import type { GrayImage } from '../../shared/schemas/images'
+import type { GrayImage } from '../preprocess/types'
 import type { Box } from './box'
 import { groupParts, type LabelImage, type Part } from './group'
 import { toCrop, type DigitCrop } from './read'
@@ -66,8 +66,15 @@ function labelStrokes(
   const labels = new Int32Array(width * height)
   const distance = new Float32Array(width * height).fill(Infinity)
   const reach = penWidth(strokes, level) / 2 + 2
-  strokes.forEach((stroke, s) => {
-    if (stroke.length === 0) return
+  strokes.forEach((drawn, s) => {
+    if (drawn.length === 0) return
+    // Points closer together than a quarter of the reach add cost, not precision.
+    const stroke = [drawn[0]]
+    for (let i = 1; i < drawn.length; i++) {
+      const last = stroke[stroke.length - 1]
+      if (i === drawn.length - 1 || Math.hypot(drawn[i].x - last.x, drawn[i].y - last.y) >= reach / 4)
+        stroke.push(drawn[i])
+    }
     for (let i = 0; i < Math.max(1, stroke.length - 1); i++) {
       const a = stroke[i]
       const b = stroke[Math.min(i + 1, stroke.length - 1)]

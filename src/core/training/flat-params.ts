@@ -3,6 +3,10 @@
  * dozen backend ops for the whole network instead of a dozen per tensor: per-op overhead, not
  * arithmetic, dominates a small MLP's step on tfjs-node. Works for any list of parameter tensors (the
  * MLP's kernels and biases, the CNN's convolution kernels); layers()/weights() give the MLP's view.
+ *
+ * On wasm the flat vector and its moments live in JavaScript instead (`host`): there the slices, the
+ * concat and the dozen passes over 90k floats cost about a quarter of the step (every wasm op copies), and
+ * one JavaScript loop over the reads of the gradients does the same update in a fraction of that.
  */
 import { tf } from '../backend'
 import type { ParamArray } from '../model/cnn'
@@ -22,10 +26,20 @@ export interface AdamSettings {
   epsilon?: number
 }
 
+interface HostState {
+  params: Float32Array
+  m: Float32Array
+  v: Float32Array
+}
+
+type Gradients = tf.Tensor[] | { kernel: tf.Tensor2D; bias: tf.Tensor1D }[]
+
 export class FlatParameters {
-  readonly params: tf.Variable<tf.Rank.R1>
-  private readonly m: tf.Variable<tf.Rank.R1>
-  private readonly v: tf.Variable<tf.Rank.R1>
+  private readonly params: tf.Variable<tf.Rank.R1> | null = null
+  private readonly m: tf.Variable<tf.Rank.R1> | null = null
+  private readonly v: tf.Variable<tf.Rank.R1> | null = null
+  private readonly host: HostState | null = null
+  private readonly total: number
   private readonly segments: Segment[] = []
   private step = 0
   private readonly beta1: number
@@ -48,9 +62,14 @@ export class FlatParameters {
     }
     const flat = new Float32Array(total)
     arrays.forEach((p, i) => flat.set(p.values, this.segments[i].offset))
-    this.params = tf.variable(tf.tensor1d(flat), true, undefined, 'float32')
-    this.m = tf.variable(tf.zeros([total]), false)
-    this.v = tf.variable(tf.zeros([total]), false)
+    this.total = total
+    if (tf.getBackend() === 'wasm' && process.env.DIGIT_STUDIO_HOST_ADAM !== '0') {
+      this.host = { params: flat, m: new Float32Array(total), v: new Float32Array(total) }
+    } else {
+      this.params = tf.variable(tf.tensor1d(flat), true, undefined, 'float32')
+      this.m = tf.variable(tf.zeros([total]), false)
+      this.v = tf.variable(tf.zeros([total]), false)
+    }
     this.beta1 = adam.beta1 ?? 0.9
     this.beta2 = adam.beta2 ?? 0.999
     this.epsilon = adam.epsilon ?? 1e-7
@@ -58,12 +77,16 @@ export class FlatParameters {
   }
 
   get count(): number {
-    return this.params.size
+    return this.total
   }
 
-  /** Views of the flat vector as the parameter tensors, in order (call inside tf.tidy). */
+  /** The parameter tensors, in order (call inside tf.tidy). */
   tensors(): tf.Tensor[] {
-    return this.segments.map((s) => this.params.slice(s.offset, s.size).reshape(s.shape))
+    return this.segments.map((s) => {
+      // The wasm backend copies the values into its heap when the tensor is made.
+      if (this.host) return tf.tensor(this.host.params.subarray(s.offset, s.offset + s.size), s.shape)
+      return (this.params as tf.Variable<tf.Rank.R1>).slice(s.offset, s.size).reshape(s.shape)
+    })
   }
 
   /** The MLP's view: (kernel, bias) pairs (call inside tf.tidy). */
@@ -77,36 +100,56 @@ export class FlatParameters {
   }
 
   /** One Adam step (Kingma & Ba) over all parameters at once; grads in parameter order (or MLP pairs). */
-  applyAdam(grads: tf.Tensor[] | { kernel: tf.Tensor2D; bias: tf.Tensor1D }[]): void {
+  applyAdam(grads: Gradients): void {
     this.step++
     const t = this.step
     // Canonical Adam: lr · m̂ / (√v̂ + ε) with m̂ = m / (1 - β1^t), v̂ = v / (1 - β2^t), as PyTorch and
     // tf.train.adam compute it (folding the corrections into lr would change ε's effect on tiny gradients).
     const lr = this.learningRate / (1 - this.beta1 ** t)
     const vScale = 1 / Math.sqrt(1 - this.beta2 ** t)
+    const list = (grads as (tf.Tensor | { kernel: tf.Tensor2D; bias: tf.Tensor1D })[]).flatMap((g) =>
+      g instanceof tf.Tensor ? [g] : [g.kernel, g.bias]
+    )
+    if (this.host) {
+      this.hostAdam(this.host, list, lr, vScale)
+      return
+    }
+    const [params, mVar, vVar] = [this.params, this.m, this.v] as tf.Variable<tf.Rank.R1>[]
     tf.tidy(() => {
-      const list = (grads as (tf.Tensor | { kernel: tf.Tensor2D; bias: tf.Tensor1D })[]).flatMap((g) =>
-        g instanceof tf.Tensor ? [g] : [g.kernel, g.bias]
-      )
-      const g = tf.concat(list.map((t) => t.reshape([-1])))
-      const m = this.m.add(g.sub(this.m).mul(1 - this.beta1))
-      const v = this.v.add(
+      const g = tf.concat(list.map((tensor) => tensor.reshape([-1])))
+      const m = mVar.add(g.sub(mVar).mul(1 - this.beta1))
+      const v = vVar.add(
         g
           .square()
-          .sub(this.v)
+          .sub(vVar)
           .mul(1 - this.beta2)
       )
-      this.m.assign(m as tf.Tensor1D)
-      this.v.assign(v as tf.Tensor1D)
-      this.params.assign(
-        this.params.sub(m.mul(lr).div(v.sqrt().mul(vScale).add(this.epsilon))) as tf.Tensor1D
-      )
+      mVar.assign(m as tf.Tensor1D)
+      vVar.assign(v as tf.Tensor1D)
+      params.assign(params.sub(m.mul(lr).div(v.sqrt().mul(vScale).add(this.epsilon))) as tf.Tensor1D)
+    })
+  }
+
+  /** The same update in one JavaScript pass (float64 arithmetic, stored as float32). */
+  private hostAdam(host: HostState, grads: tf.Tensor[], lr: number, vScale: number): void {
+    const { params, m, v } = host
+    const c1 = 1 - this.beta1
+    const c2 = 1 - this.beta2
+    grads.forEach((tensor, i) => {
+      const segment = this.segments[i]
+      const g = tensor.dataSync()
+      for (let k = 0, j = segment.offset; k < segment.size; k++, j++) {
+        // Read back after each store: the moments are float32, as on the other backends.
+        m[j] += (g[k] - m[j]) * c1
+        v[j] += (g[k] * g[k] - v[j]) * c2
+        params[j] -= (m[j] * lr) / (Math.sqrt(v[j]) * vScale + this.epsilon)
+      }
     })
   }
 
   /** The current parameter tensors copied to JavaScript. */
   arrays(): ParamArray[] {
-    const flat = this.params.dataSync() as Float32Array
+    const flat = this.host ? this.host.params : ((this.params as tf.Variable).dataSync() as Float32Array)
     return this.segments.map((s) => ({ shape: s.shape, values: flat.slice(s.offset, s.offset + s.size) }))
   }
 
@@ -116,7 +159,7 @@ export class FlatParameters {
   }
 
   dispose(): void {
-    tf.dispose([this.params, this.m, this.v])
+    if (this.params && this.m && this.v) tf.dispose([this.params, this.m, this.v])
   }
 }
 

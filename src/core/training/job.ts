@@ -17,6 +17,7 @@ import { loadMnist } from '../data/mnist'
 import { buildMetadata } from '../models/metadata'
 import { ModelStore, slugify } from '../models/store'
 import { writeModelFolder } from '../models/format'
+import type { StepChoice, StepPreference } from './graph'
 import { train, type TrainingControl } from './trainer'
 import type { ModelMetadata } from '../../shared/schemas/models'
 import { calibrateOnMnist } from '../calibration/fit'
@@ -34,6 +35,8 @@ export interface TrainingJob {
   testSubset?: number
   name?: string
   backend?: BackendPreference
+  /** The graph step (many batches per native call, tfjs-node) or the lean step; default auto. */
+  step?: StepPreference
   /** Save into this model library (under a fresh id, or `modelId`)… */
   modelsDir?: string
   modelId?: string
@@ -52,6 +55,8 @@ export interface TrainingJob {
 export interface JobResult {
   status: TrainingStatus
   backend: BackendName
+  /** Which training step ran (the graph step, or the lean step and why). */
+  step: StepChoice
   testAccuracy: number | null
   epochsCompleted: number
 }
@@ -102,8 +107,12 @@ export async function runTrainingJob(job: TrainingJob, callbacks: JobCallbacks):
   }
 
   const started = performance.now()
-  status('running', `Training on ${backend.name}`)
   const result = await train({
+    step: job.step,
+    onStep: (choice) => {
+      log(`training step: ${choice.detail}`)
+      status('running', `Training on ${backend.name}, ${choice.kind} step`)
+    },
     hyperparameters: hp,
     train: data.train,
     test: data.test,
@@ -159,7 +168,13 @@ export async function runTrainingJob(job: TrainingJob, callbacks: JobCallbacks):
         `Trained ${result.epochsCompleted} epochs in ${result.seconds.toFixed(1)} s; saved as "${name}"`,
         kept
       )
-  return { status: final, backend: backend.name, testAccuracy, epochsCompleted: result.epochsCompleted }
+  return {
+    status: final,
+    backend: backend.name,
+    step: result.step,
+    testAccuracy,
+    epochsCompleted: result.epochsCompleted
+  }
 }
 
 /** "Teach" in the training process: the personal collection, mixed with MNIST, fine-tunes a copy of a model. */
@@ -176,7 +191,7 @@ async function runTuningJob(
   for (const problem of problems) callbacks.log?.(`skipped ${problem.file}: ${problem.reason}`)
   const base = await readModelFolder(tune.baseFolder)
   const mnist = await loadMnist(job.mnistFolder)
-  const { report, status } = await tuneModel({
+  const { report, status, step } = await tuneModel({
     base: { id: tune.baseId, ...base },
     samples,
     mnist,
@@ -193,6 +208,7 @@ async function runTuningJob(
   return {
     status: final,
     backend: backend.name,
+    step,
     testAccuracy: report.after.mnistTest,
     epochsCompleted: report.epochs
   }

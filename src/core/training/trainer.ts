@@ -131,6 +131,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   const weights0 = options.initialWeights ?? architecture.init(hp)
   // The step-selection point: the graph step where it loads (blocks of batches, one native call each; the
   // paper's MLP only), else the lean step below (any architecture).
+  const augment = createAugmenter(hp.augmentation, random)
   const { graph, choice } = isCnnWeights(weights0)
     ? {
         graph: null,
@@ -142,12 +143,12 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     : await openTrainingStep(options.step ?? 'auto', {
         weights: weights0,
         dropout: hp.dropout,
-        learningRate: hp.learningRate
+        learningRate: hp.learningRate,
+        resident: augment ? null : options.train
       })
   options.onStep?.(choice)
   const lean = graph ? null : new FlatParameters(paramArrays(weights0), { learningRate: hp.learningRate })
   const params = graph ?? (lean as FlatParameters)
-  const augment = createAugmenter(hp.augmentation, random)
   const averaging = hp.averageLastEpochs > 0 ? new WeightAverage() : null
   const jsBatches = graph !== null || augment !== null || process.env.DIGIT_STUDIO_BATCHES !== 'backend'
   const trainCount = options.train.count
@@ -161,6 +162,14 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   const batchLabels = new Int32Array(jsBatches ? batchSize : 0)
   const yieldEvery = options.yieldEvery ?? Math.min(10, hp.reportEvery)
   const times = new StepTimes()
+  // The paper's cadence (every reportEvery batches) wherever it gives a curve (5 or more points an epoch);
+  // small runs get about 10 points an epoch instead of one.
+  const reportInterval =
+    batchesPerEpoch >= 5 * hp.reportEvery
+      ? hp.reportEvery
+      : Math.max(1, Math.min(hp.reportEvery, Math.floor(batchesPerEpoch / 10)))
+  // Time spent paused is not training time (epoch seconds, speed and ETA leave it out).
+  let pausedTotal = 0
   let step = 0
   let lastEpoch: EpochSummary | null = null
   let epochsCompleted = 0
@@ -168,8 +177,28 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   let lastGood: ModelWeights | null = null
 
   try {
+    // Step 0: the untrained model, so that a curve starts where training does.
+    const initial = tf.tidy(() =>
+      evaluateOnBackend(
+        testSet,
+        graph ? graph.layers().flatMap((l) => [l.kernel, l.bias]) : (lean as FlatParameters).tensors(),
+        architecture
+      )
+    )
+    options.onProgress?.({
+      kind: 'batch',
+      step: 0,
+      epoch: 1,
+      batchInEpoch: 0,
+      batchesPerEpoch,
+      loss: initial.loss,
+      accuracy: initial.accuracy,
+      samplesPerSecond: 0,
+      etaSeconds: 0
+    })
     for (let epoch = 1; epoch <= hp.epochs && !cancelled; epoch++) {
       const epochStart = now()
+      const pausedBefore = pausedTotal
       params.setLearningRate(learningRateAt(hp, epoch))
       const order = random.permutation(trainCount)
       const perm = jsBatches ? null : tf.tensor1d(order, 'int32')
@@ -178,7 +207,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       let seen = 0
       for (let batch = 0; batch < batchesPerEpoch; batch++) {
         const start = batch * batchSize
-        const block = graph ? graphBlock(graph, batch, Math.floor(trainCount / batchSize), hp.reportEvery) : 0
+        const block = graph ? graphBlock(graph, batch, Math.floor(trainCount / batchSize), reportInterval) : 0
         const size = Math.min((block || 1) * batchSize, trainCount - start)
         const dropoutSeed = hp.dropout > 0 && !block ? random.int(2 ** 31) : null
         const indices = order.subarray(start, start + size)
@@ -225,11 +254,11 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         step += block || 1
         seen += size
         batch += (block || 1) - 1
-        if ((batch + 1) % hp.reportEvery === 0 || batch + 1 === batchesPerEpoch) {
+        if ((batch + 1) % reportInterval === 0 || batch + 1 === batchesPerEpoch) {
           const [loss, correct] = totals.dataSync()
           const samples = seen - window.samples
           const t = now()
-          const elapsed = t - started
+          const elapsed = t - started - pausedTotal
           options.onProgress?.({
             kind: 'batch',
             step,
@@ -246,7 +275,11 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         }
         if ((batch + 1) % yieldEvery === 0 || block > 1) {
           await nextTick()
+          const waitStart = now()
           await options.control?.waitWhilePaused()
+          const pausedFor = now() - waitStart
+          pausedTotal += pausedFor
+          window.at += pausedFor
           if (options.control?.cancelled()) {
             cancelled = true
             break
@@ -274,7 +307,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
             )
           )
       epochsCompleted = epoch
-      const elapsed = now() - started
+      const elapsed = now() - started - pausedTotal
       lastEpoch = {
         kind: 'epoch',
         epoch,
@@ -283,7 +316,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         trainAccuracy: correctSum / seen,
         testLoss: test.loss,
         testAccuracy: test.accuracy,
-        seconds: now() - epochStart,
+        seconds: now() - epochStart - (pausedTotal - pausedBefore),
         etaSeconds: (elapsed / epoch) * (hp.epochs - epoch)
       }
       lastGood = averaged ?? current

@@ -8,7 +8,7 @@ import { IMAGE_ERROR_CODES, type ImageErrorCode } from '../../core/preprocess/er
 import { IMPORT_ERROR_CODES, type ImportErrorCode } from '../../core/import/errors'
 import { MODEL_ERROR_CODES, type ModelErrorCode } from '../../core/models/errors'
 import { PERSONAL_ERROR_CODES, type PersonalErrorCode } from '../../core/personal/store'
-import type { ErrorCode } from '../../shared/names'
+import type { ErrorCode, MessageKey } from '../../shared/names'
 
 export const DATA_ERRORS: Record<DataErrorCode, ErrorCode> = {
   'not-found': 'not-found',
@@ -29,7 +29,8 @@ export const MODEL_ERRORS: Record<ModelErrorCode, ErrorCode> = {
   'read-only': 'conflict',
   'bad-id': 'bad-request',
   conflict: 'conflict',
-  io: 'io'
+  io: 'io',
+  'not-a-model': 'bad-input'
 }
 
 export const IMAGE_ERRORS: Record<ImageErrorCode, ErrorCode> = {
@@ -69,6 +70,21 @@ export const CORE_ERRORS: Record<string, { codes: readonly string[]; map: Record
   ExportError: { codes: Object.keys(EXPORT_ERRORS), map: EXPORT_ERRORS },
   RelativePathError: { codes: Object.keys(PATH_ERRORS), map: PATH_ERRORS },
   PersonalError: { codes: PERSONAL_ERROR_CODES, map: PERSONAL_ERRORS }
+}
+
+/** Core errors that have a translated message of their own, by class and code; `file` is the parameter. */
+const MESSAGE_KEYS_BY_ERROR: Record<string, Record<string, { key: MessageKey; param: string }>> = {
+  ModelError: { 'not-a-model': { key: 'notAModel', param: 'folder' } },
+  ImportError: { 'not-found': { key: 'folderNotFound', param: 'folder' } }
+}
+
+/** The translated message of a core error, when it has one. */
+export function messageKeyOf(error: unknown): { key: MessageKey; params: Record<string, string> } | null {
+  const { name, code, file } = (error ?? {}) as { name?: unknown; code?: unknown; file?: unknown }
+  if (typeof name !== 'string' || typeof code !== 'string') return null
+  const entry = MESSAGE_KEYS_BY_ERROR[name]?.[code]
+  if (!entry) return null
+  return { key: entry.key, params: { [entry.param]: typeof file === 'string' ? file : '' } }
 }
 
 /** Node's system error codes: a missing path is not-found; the disk or permissions refusing is io. */

@@ -17,7 +17,7 @@ import {
   type MessageKey,
   type ParsedRequest
 } from '../../shared/contract'
-import { contractCode } from './error-codes'
+import { contractCode, messageKeyOf } from './error-codes'
 
 /** Throw this from a handler to answer with a specific error code (and, optionally, a translated message key). */
 export class ServiceError extends Error {
@@ -53,7 +53,7 @@ export function toCallError(error: unknown): CallError {
     }
   }
   const message = error instanceof Error ? error.message : String(error)
-  // Core errors may name a translated message of the contract (e.g. RelativePathError).
+  // Core errors may name a translated message of the contract (RelativePathError, or by class and code).
   const { key, params } = (error ?? {}) as { key?: unknown; params?: unknown }
   const translated =
     typeof key === 'string' && (MESSAGE_KEYS as readonly string[]).includes(key)
@@ -63,7 +63,7 @@ export function toCallError(error: unknown): CallError {
             ? { params: params as Record<string, string | number> }
             : {})
         }
-      : {}
+      : (messageKeyOf(error) ?? {})
   return { code: contractCode(error), message, ...translated }
 }
 

@@ -12,6 +12,7 @@ import { MnistService } from './mnist'
 import { ModelService } from './models'
 import { personalHandlers } from './personal'
 import { predictHandlers } from './predict'
+import { readingHandlers } from './reading'
 import { SettingsStore } from './settings'
 import { TestSetService } from './testsets'
 import { trainingHandlers } from './training'
@@ -50,6 +51,7 @@ export async function createServices({ host, emit, version }: ServiceDeps): Prom
     ...mnist.handlers(emit),
     ...trainingHandlers(training, mnist, models, settings, jobs, emit),
     ...testSets.handlers(emit),
+    ...readingHandlers(models, (folder) => testSets.runImport({ folder }, emit)),
     ...personalHandlers(
       {
         dataDir: host.dataDir,

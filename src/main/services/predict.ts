@@ -1,8 +1,8 @@
 import { toMnistForm, toView28 } from '../../core/preprocess'
 import { argmax10 } from '../../core/evaluation'
-import { assessorFor } from '../../core/calibration'
+import { assessorFor, DEFAULT_UNSURE_THRESHOLD } from '../../core/calibration'
 import type { Prediction } from '../../shared/schemas/images'
-import type {} from '../../core/preprocess/types'
+import type { GrayImage } from '../../core/preprocess/types'
 import { ServiceError, type Handlers } from '../ipc/router'
 import type { ModelService } from './models'
 
@@ -19,30 +19,41 @@ export function predictHandlers(
       if (data.length !== width * height) {
         throw new ServiceError('bad-request', `Expected ${width * height} pixels, got ${data.length}.`)
       }
-      const form = toMnistForm({ width, height, data })
-      if (form.kind === 'no-digit') {
-        return {
-          digit: null,
-          probabilities: Array(10).fill(0),
-          view28: null,
-          noDigitReason: form.reason,
-          milliseconds: performance.now() - started,
-          flag: null,
-          calibratedConfidence: null
-        }
-      }
-      const model = await models.active()
-      const probabilities = Array.from(await model.predict(form.pixels, 1))
-      const { flag, confidence } = assessorFor(model.metadata, await threshold())(probabilities, form.pixels)
-      return {
-        flag,
-        calibratedConfidence: confidence,
-        digit: argmax10(probabilities),
-        probabilities,
-        view28: Array.from(toView28(form) ?? []),
-        noDigitReason: null,
-        milliseconds: performance.now() - started
-      }
+      return predictGray(models, { width, height, data }, started, await threshold())
     }
+  }
+}
+
+/** The single-digit prediction of a grey image (the pad's canvas), as predict.image answers it. */
+export async function predictGray(
+  models: ModelService,
+  image: GrayImage,
+  started = performance.now(),
+  /** The "not sure" threshold (the settings' unsureThreshold). */
+  threshold = DEFAULT_UNSURE_THRESHOLD
+): Promise<Prediction> {
+  const form = toMnistForm(image)
+  if (form.kind === 'no-digit') {
+    return {
+      digit: null,
+      probabilities: Array(10).fill(0),
+      view28: null,
+      noDigitReason: form.reason,
+      milliseconds: performance.now() - started,
+      flag: null,
+      calibratedConfidence: null
+    }
+  }
+  const model = await models.active()
+  const probabilities = Array.from(await model.predict(form.pixels, 1))
+  const { flag, confidence } = assessorFor(model.metadata, threshold)(probabilities, form.pixels)
+  return {
+    flag,
+    calibratedConfidence: confidence,
+    digit: argmax10(probabilities),
+    probabilities,
+    view28: Array.from(toView28(form) ?? []),
+    noDigitReason: null,
+    milliseconds: performance.now() - started
   }
 }

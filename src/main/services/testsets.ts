@@ -4,6 +4,7 @@ import { assessorFor } from '../../core/calibration'
 import { importFolder, renderSampleImage } from '../../core/import'
 import { checkUserPath } from '../../core/paths'
 import type { ImportResult } from '../../shared/schemas/import'
+import type { ImportResultWithId } from '../../shared/schemas/jobs'
 import type { EmitEvent } from '../ipc/events'
 import { ServiceError, toCallError, type Handlers } from '../ipc/router'
 import { writeFileAtomically } from './files'
@@ -47,42 +48,48 @@ export class TestSetService {
     return result
   }
 
+  /** Imports a folder with the active model (or `modelId`) and keeps the result for galleries and exports. */
+  async runImport(
+    request: { folder: string; modelId?: string },
+    emit: EmitEvent
+  ): Promise<ImportResultWithId> {
+    const folder = checkUserPath(request.folder)
+    const modelId = request.modelId
+    if (this.running) throw new ServiceError('conflict', 'An import is already running.')
+    const controller = new AbortController()
+    this.running = controller
+    this.jobs.importStarted(folder, modelId ?? null)
+    try {
+      const classifier = modelId ? await this.models.loadOther(modelId) : await this.models.active()
+      try {
+        const result = await importFolder(folder, classifier, {
+          signal: controller.signal,
+          onProgress: (progress) => {
+            this.jobs.importProgress(progress)
+            emit('testset.progress', progress)
+          },
+          assess: assessorFor(classifier.metadata, (await this.settings.get()).unsureThreshold)
+        })
+        const importId = randomUUID()
+        this.results.set(importId, result)
+        for (const old of [...this.results.keys()].slice(0, -KEEP_RESULTS)) this.results.delete(old)
+        await this.settings.update({ lastImportFolder: folder })
+        await this.jobs.importFinished({ ...result, importId })
+        return { ...result, importId }
+      } finally {
+        if (modelId) classifier.dispose()
+      }
+    } catch (error) {
+      this.jobs.importFailed(toCallError(error))
+      throw error
+    } finally {
+      this.running = null
+    }
+  }
+
   handlers(emit: EmitEvent): TestSetCalls {
     return {
-      'testset.import': async (request) => {
-        const folder = checkUserPath(request.folder)
-        const modelId = request.modelId
-        if (this.running) throw new ServiceError('conflict', 'An import is already running.')
-        const controller = new AbortController()
-        this.running = controller
-        this.jobs.importStarted(folder, modelId ?? null)
-        try {
-          const classifier = modelId ? await this.models.loadOther(modelId) : await this.models.active()
-          try {
-            const result = await importFolder(folder, classifier, {
-              signal: controller.signal,
-              onProgress: (progress) => {
-                this.jobs.importProgress(progress)
-                emit('testset.progress', progress)
-              },
-              assess: assessorFor(classifier.metadata, (await this.settings.get()).unsureThreshold)
-            })
-            const importId = randomUUID()
-            this.results.set(importId, result)
-            for (const old of [...this.results.keys()].slice(0, -KEEP_RESULTS)) this.results.delete(old)
-            await this.settings.update({ lastImportFolder: folder })
-            await this.jobs.importFinished({ ...result, importId })
-            return { ...result, importId }
-          } finally {
-            if (modelId) classifier.dispose()
-          }
-        } catch (error) {
-          this.jobs.importFailed(toCallError(error))
-          throw error
-        } finally {
-          this.running = null
-        }
-      },
+      'testset.import': (request) => this.runImport(request, emit),
       'testset.cancel': async () => {
         const running = this.running
         running?.abort()

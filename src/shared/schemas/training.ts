@@ -1,5 +1,12 @@
 import { z } from 'zod'
 
+/** MNIST's split sizes (the limits of the subsets one may train and test on). */
+export const MNIST_SIZES = { train: 60_000, test: 10_000 } as const
+
+/** Training on a subset of MNIST: at least 100 images (one batch of the paper's size), at most all of them. */
+export const TrainSubsetSchema = z.number().int().min(100).max(MNIST_SIZES.train)
+export const TestSubsetSchema = z.number().int().min(100).max(MNIST_SIZES.test)
+
 /** The paper's hyperparameters (section 2.2) are the defaults. */
 export const AugmentationSchema = z.object({
   /** Random affine: rotation ±degrees, scale range, shift ±pixels (on the 28×28 image). */

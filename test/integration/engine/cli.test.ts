@@ -5,6 +5,7 @@ import { main } from '../../../src/cli/index'
 import type { CliIo } from '../../../src/cli/types'
 import { EvaluationSchema } from '../../../src/shared/schemas/evaluation'
 import { MNIST_DIR, USPS_DIR, tempDir } from '../../support/engine'
+import { hasMnist, hasUsps } from '../../support/paths'
 
 async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = ''
@@ -17,6 +18,7 @@ async function cli(args: string[]): Promise<{ code: number; out: string; err: st
 const modelDir = path.join(tempDir(), 'tiny')
 
 beforeAll(async () => {
+  if (!hasMnist()) return
   const train = await cli([
     'train',
     '--mnist',
@@ -42,7 +44,7 @@ beforeAll(async () => {
   expect(doc.epochs).toHaveLength(1)
 })
 
-describe('digit-studio CLI', () => {
+describe.skipIf(!hasMnist())('digit-studio CLI', () => {
   it('eval --json prints one document with accuracy, the per-digit table and the confusion matrix', async () => {
     const { code, out } = await cli([
       'eval',
@@ -86,7 +88,7 @@ describe('digit-studio CLI', () => {
     expect(out).toMatch(/most frequent wrong/)
   })
 
-  it('predict reads images through the import preprocessing', async () => {
+  it.skipIf(!hasUsps())('predict reads images through the import preprocessing', async () => {
     const images = ['3/00.png', '7/00.png'].map((f) => path.join(USPS_DIR, f))
     const { code, out } = await cli(['predict', '--model', modelDir, ...images, '--json'])
     expect(code).toBe(0)

@@ -6,6 +6,7 @@ import { ModelStore } from '../../../src/core/models'
 import { selectBackend } from '../../../src/core/backend'
 import type { TrainingEvent } from '../../../src/shared/schemas/training'
 import { MNIST_DIR, tempDir } from '../../support/engine'
+import { hasMnist } from '../../support/paths'
 
 function collect() {
   const events: TrainingEvent[] = []
@@ -31,7 +32,7 @@ const job = (modelsDir: string, epochs: number) => ({
 })
 
 describe('training in a child process', () => {
-  it('pauses, resumes, and on cancel keeps the last completed epoch', async () => {
+  it.skipIf(!hasMnist())('pauses, resumes, and on cancel keeps the last completed epoch', async () => {
     const modelsDir = tempDir()
     const host = createForkTrainingHost()
     const { events, onEvent, firstEpoch } = collect()
@@ -59,7 +60,7 @@ describe('training in a child process', () => {
     expect(states).toEqual(expect.arrayContaining(['loading-data', 'running', 'paused', 'cancelled']))
   })
 
-  it('a cancel before the first epoch ends saves nothing and says so', async () => {
+  it.skipIf(!hasMnist())('a cancel before the first epoch ends saves nothing and says so', async () => {
     const modelsDir = tempDir()
     const host = createForkTrainingHost()
     const { onEvent, firstBatch } = collect()

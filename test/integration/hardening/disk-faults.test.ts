@@ -14,6 +14,7 @@ import { writeDigitFolder } from '../../support/digit-folder'
 import { modelVersion } from './saved-versions'
 import { startServices, type RunningServices } from '../../support/services'
 import { recordFigures, tempDir } from './support'
+import { hasMnist } from '../../support/paths'
 
 const root = tempDir('disk-faults')
 /** A regular file: any path "inside" it fails with ENOTDIR. */
@@ -92,7 +93,7 @@ describe('the model library on a folder that cannot be written', () => {
   })
 })
 
-describe('through the contract', () => {
+describe.skipIf(!hasMnist())('through the contract', () => {
   let app: RunningServices
   let importId = ''
   const dataDir = path.join(root, 'data')

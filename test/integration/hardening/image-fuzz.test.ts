@@ -23,6 +23,7 @@ import { writeBmp } from '../../support/bmp-writer'
 import { readMnist } from '../../support/mnist-sample'
 import { mutate, mutation, tally, type DimensionWriter } from './mutations'
 import { SEED, countFromEnv, peakRssMiB, recordFigures, tempDir } from './support'
+import { hasMnist } from '../../support/paths'
 
 const RUNS = countFromEnv('HARDENING_PARSER_RUNS', 300)
 const CASE_BUDGET_MS = 2000
@@ -92,6 +93,7 @@ const DIMENSION_WRITERS: Record<Format, DimensionWriter> = {
 const dir = tempDir('image-fuzz')
 
 beforeAll(async () => {
+  if (!hasMnist()) return
   // A real hand-written digit, dark ink on white and 64×64 like a scan.
   const digit = readMnist('t10k', 1).images[0].map((v) => 255 - v)
   const grey = await sharp(Buffer.from(digit), { raw: { width: 28, height: 28, channels: 1 } })
@@ -137,7 +139,7 @@ async function outcome(decode: () => Promise<GrayImage>, file: string): Promise<
   return 'digit'
 }
 
-describe('image pipeline under mutated files', () => {
+describe.skipIf(!hasMnist())('image pipeline under mutated files', () => {
   it('decodes every unmutated seed to a digit', async () => {
     for (const format of FORMATS) {
       const name = `seed.${format}`

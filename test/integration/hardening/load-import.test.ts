@@ -14,6 +14,7 @@ import { readMnist } from '../../support/mnist-sample'
 import { cachedDigitFolder, writeDigitFolder } from '../../support/digit-folder'
 import { startServices, type RunningServices } from '../../support/services'
 import { countFromEnv, memory, recordFigures, rssSampler, tempDir } from './support'
+import { hasMnist } from '../../support/paths'
 
 const FILES = countFromEnv('HARDENING_IMPORT_FILES', 2000)
 /** Large folders are cached between soak runs; small ones are written fresh. */
@@ -34,6 +35,7 @@ const seen: { progress: ImportProgress | null } = { progress: null }
 const filesDone = (): number => seen.progress?.done ?? 0
 
 beforeAll(async () => {
+  if (!hasMnist()) return
   const started = performance.now()
   if (FILES >= CACHE_FROM) await cachedDigitFolder(folder, FILES)
   else await writeDigitFolder(folder, FILES)
@@ -51,7 +53,7 @@ afterAll(async () => {
   rmSync(work, { recursive: true, force: true })
 })
 
-describe(`a folder of ${FILES} images`, () => {
+describe.skipIf(!hasMnist())(`a folder of ${FILES} images`, () => {
   it('imports completely with bounded memory', async () => {
     // The model loads on first use: load it first, so the figures measure the import alone.
     const digit = Buffer.from(readMnist('t10k', 1).images[0]).toString('base64')

@@ -9,6 +9,7 @@ import type { Prediction } from '../../../src/shared/schemas/images'
 import { readMnist } from '../../support/mnist-sample'
 import { startServices, type RunningServices } from '../../support/services'
 import { countFromEnv, memory, recordFigures, tempDir } from './support'
+import { hasMnist } from '../../support/paths'
 
 const PREDICTIONS = countFromEnv('HARDENING_PREDICTIONS', 2000)
 const WARM_UP = 300
@@ -23,6 +24,7 @@ let app: RunningServices
 const requests: { width: number; height: number; pixels: string; label: number | null }[] = []
 
 beforeAll(async () => {
+  if (!hasMnist()) return
   app = await startServices(dataDir)
   const mnist = readMnist('t10k', 20)
   for (let i = 0; i < mnist.images.length; i++) {
@@ -67,7 +69,7 @@ async function predictMany(count: number): Promise<number> {
   return correct
 }
 
-describe('predictions through the contract under load', () => {
+describe.skipIf(!hasMnist())('predictions through the contract under load', () => {
   it(`${PREDICTIONS} predictions back to back keep memory flat`, async () => {
     await predictMany(WARM_UP)
     const before = memory()

@@ -13,6 +13,7 @@ import { createForkTrainingHost } from '../../../src/main/training'
 import type { TrainingEvent, TrainingStatus } from '../../../src/shared/schemas/training'
 import { seededRandom } from '../../support/mnist-sample'
 import { MNIST_DIR, SEED, countFromEnv, recordFigures, tempDir } from './support'
+import { hasMnist } from '../../support/paths'
 
 const CANCELS = countFromEnv('HARDENING_CANCELS', 3)
 const EPOCHS = 2
@@ -57,7 +58,7 @@ async function cancelAfter(modelId: string, afterBatches: number) {
   return { final, epochs }
 }
 
-describe('training cancelled at random moments', () => {
+describe.skipIf(!hasMnist())('training cancelled at random moments', () => {
   it(`${CANCELS} cancels each leave no model (and say so) or the last completed epoch`, async () => {
     const outcomes = { beforeFirstEpoch: 0, keptAnEpoch: 0, finishedFirst: 0 }
     for (let run = 0; run < CANCELS; run++) {

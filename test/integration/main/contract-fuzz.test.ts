@@ -8,7 +8,14 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ErrorCodeSchema, callNames, type CallName } from '../../../src/shared/contract'
+import {
+  CallErrorSchema,
+  ErrorCodeSchema,
+  callNames,
+  calls,
+  type CallName,
+  type CallResult
+} from '../../../src/shared/contract'
 import type { ShellHost } from '../../../src/main/app/shell'
 import { EventHub } from '../../../src/main/ipc/events'
 import { createRouter, type Router } from '../../../src/main/ipc/router'
@@ -17,7 +24,13 @@ import { createForkTrainingHost } from '../../../src/main/training/fork-host'
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 60)
 // Calls that would reach the network or a folder the user chose on purpose are fuzzed for validation only.
-const VALIDATION_ONLY = new Set<CallName>(['mnist.download', 'models.export', 'testset.export'])
+const VALIDATION_ONLY = new Set<CallName>([
+  'mnist.download',
+  'models.export',
+  'testset.export',
+  'read.export',
+  'read.cut'
+])
 
 let root: string
 let dataDir: string
@@ -118,12 +131,27 @@ const nearValid: Partial<Record<CallName, fc.Arbitrary<unknown>>> = {
   })
 }
 
+/**
+ * Every answer is one of the contract's: an error that fits CallErrorSchema, or a value that fits the call's
+ * response schema (the stubbed validation-only calls excepted).
+ */
+function expectContractAnswer(name: CallName, result: CallResult<unknown>): void {
+  if (!result.ok) {
+    expect(ErrorCodeSchema.options).toContain(result.error.code)
+    CallErrorSchema.parse(result.error)
+    return
+  }
+  if (VALIDATION_ONLY.has(name)) return
+  const checked = calls[name].response.safeParse(result.value)
+  expect(checked.success, `${name} answered outside its response schema`).toBe(true)
+}
+
 describe('every call of the contract under hostile payloads', () => {
   it.each(Object.keys(nearValid) as CallName[])('%s handles well-formed hostile requests', async (name) => {
     await fc.assert(
       fc.asyncProperty(nearValid[name] as fc.Arbitrary<unknown>, async (request) => {
         const result = await router.dispatch(name, request, JSON.stringify(request).length)
-        if (!result.ok) expect(ErrorCodeSchema.options).toContain(result.error.code)
+        expectContractAnswer(name, result)
       }),
       { numRuns: Math.ceil(RUNS / 3), seed: 20261125 }
     )
@@ -134,11 +162,22 @@ describe('every call of the contract under hostile payloads', () => {
     await fc.assert(
       fc.asyncProperty(payload, async (request) => {
         const result = await router.dispatch(name, request, JSON.stringify(request ?? null).length)
-        if (!result.ok) expect(ErrorCodeSchema.options).toContain(result.error.code)
+        expectContractAnswer(name, result)
         expect(({} as Record<string, unknown>).polluted).toBeUndefined()
       }),
       { numRuns: RUNS, seed: 20261125 }
     )
     expect(readdirSync(outside)).toEqual(['precious.txt'])
   })
+})
+
+describe('successful answers', () => {
+  it.each(['app.info', 'settings.get', 'models.list', 'training.status', 'jobs.state'] as const)(
+    '%s answers a valid request within its response schema',
+    async (name) => {
+      const result = await router.dispatch(name, {}, 2)
+      expect(result.ok).toBe(true)
+      expectContractAnswer(name, result)
+    }
+  )
 })

@@ -8,6 +8,7 @@ import { toMnistForm } from '../../../src/core/preprocess'
 import { ImportResultSchema, type ImportResult } from '../../../src/shared/schemas/import'
 import { writeBmp } from '../../support/bmp-writer'
 import { readMnist } from '../../support/mnist-sample'
+import { hasMnist } from '../../support/paths'
 
 const mnist = readMnist('t10k', 40)
 /** MNIST test digit `index` as a scan: 3× larger, dark ink on white, with a margin. */
@@ -72,6 +73,7 @@ const progress: { done: number; total: number }[] = []
 const good: Record<string, [number, number | null, string | null]> = {}
 
 beforeAll(async () => {
+  if (!hasMnist()) return
   const write = async (file: string, content: Buffer | Promise<Buffer>) => {
     mkdirSync(join(folder, file, '..'), { recursive: true })
     writeFileSync(join(folder, file), await content)
@@ -140,7 +142,7 @@ beforeAll(async () => {
 })
 afterAll(() => rmSync(root, { recursive: true, force: true }))
 
-describe('importFolder', () => {
+describe.skipIf(!hasMnist())('importFolder', () => {
   it('returns a result that satisfies the schema', () => {
     expect(ImportResultSchema.parse(result)).toEqual(result)
     expect(result.modelId).toBe('templates')
@@ -198,7 +200,7 @@ describe('importFolder', () => {
   })
 })
 
-describe('importFolder failures', () => {
+describe.skipIf(!hasMnist())('importFolder failures', () => {
   const classifier: Classifier = { id: 'x', predict: async (_p, n) => new Float32Array(n * 10).fill(0.1) }
 
   it('reports a file deleted during the import and finishes', async () => {

@@ -39,6 +39,25 @@ describe('router', () => {
     expect(seen).toEqual([])
   })
 
+  it('epochs = 0 comes back as one field problem in plain words, not a zod dump', async () => {
+    const router = createRouter(recordingHandlers().handlers)
+    const result = await router.dispatch('training.start', { hyperparameters: { epochs: 0 } }, 40)
+    expect(result).toMatchObject({
+      ok: false,
+      error: {
+        code: 'bad-request',
+        key: 'invalidFields',
+        fields: [
+          { path: 'hyperparameters.epochs', rule: 'too-small', limit: 1, message: 'must be at least 1' }
+        ]
+      }
+    })
+    if (!result.ok)
+      expect(result.error.message).toBe(
+        'Some values are not valid: hyperparameters.epochs must be at least 1.'
+      )
+  })
+
   it('rejects unknown calls, including prototype keys', async () => {
     const router = createRouter(recordingHandlers().handlers)
     for (const name of ['nope', '__proto__', 'constructor', 'toString', 42, null]) {

@@ -8,8 +8,9 @@ import { createRequire } from 'node:module'
 
 export const DT_FLOAT = 1
 export const DT_INT32 = 3
+export const DT_UINT8 = 4
 export const DT_BOOL = 10
-export type DType = typeof DT_FLOAT | typeof DT_INT32 | typeof DT_BOOL
+export type DType = typeof DT_FLOAT | typeof DT_INT32 | typeof DT_UINT8 | typeof DT_BOOL
 
 /** A shape with -1 for an unknown dimension. */
 export type Shape = number[]

@@ -5,15 +5,17 @@
  * Adam's moments persist between calls). The app writes the graph itself (./mlp-graph.ts) into a
  * temporary folder, loads it and deletes the folder.
  *
- * Batches are still prepared in JavaScript, in the lean step's order and from the same random stream
- * (shuffle, dropout seed then augmentation per batch), one block of up to 100 batches per call; the
- * dropout masks are the lean step's (tf.randomUniform with the same per-layer seeds) and are fed in.
+ * Without augmentation the training set's bytes live in the session and a call takes only the block's
+ * shuffled indices; with augmentation the batches are built in JavaScript and fed. Either way the batches,
+ * their order and the random stream (shuffle, dropout seed then augmentation per batch) are the lean
+ * step's, one block of up to 100 batches per call; the dropout masks are the lean step's (tf.randomUniform
+ * with the same per-layer seeds) and are fed in.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { tf } from '../../backend'
-import { PIXELS } from '../../data/mnist'
+import { PIXELS, type DigitSet } from '../../data/mnist'
 import { CLASSES, sizesOf, type MlpWeights, type TensorLayer } from '../../model/mlp'
 import type { Random } from '../../model/random'
 import type { Augmenter } from '../augment'
@@ -22,7 +24,7 @@ import type { StepTimes } from './timing'
 import { BETA1, BETA2, SCALARS, buildMlpGraph } from './mlp-graph'
 
 /** Batches per native call, largest first (a block never crosses a report point or the epoch's end). */
-export const BLOCKS = [100, 10, 1]
+export const BLOCKS = [50, 10, 1]
 const EPSILON = 1e-7
 
 interface SavedModel {
@@ -37,6 +39,8 @@ export interface GraphStepOptions {
   weights: MlpWeights
   dropout: number
   learningRate: number
+  /** The training set to keep in the session (batches gathered there), or null to feed batches. */
+  resident: DigitSet | null
 }
 
 /** One block of batches, all of the same size, as the trainer's loop hands it over. */
@@ -64,6 +68,7 @@ export class GraphStep {
     private readonly models: { init: SavedModel; read: SavedModel; train: Map<number, SavedModel> },
     private readonly sizes: number[],
     private readonly dropout: number,
+    private readonly resident: boolean,
     learningRate: number,
     readonly nodes: number
   ) {
@@ -79,7 +84,13 @@ export class GraphStep {
     const load = api.node?.loadSavedModel
     if (!load) throw new Error('tfjs-node has no loadSavedModel')
     const sizes = sizesOf(options.weights)
-    const { bytes, nodes } = buildMlpGraph({ sizes, blocks: BLOCKS, dropout: options.dropout > 0 })
+    const resident = options.resident
+    const { bytes, nodes } = buildMlpGraph({
+      sizes,
+      blocks: BLOCKS,
+      dropout: options.dropout > 0,
+      resident: resident ? resident.count : null
+    })
     const dir = mkdtempSync(path.join(os.tmpdir(), 'digit-studio-graph-'))
     const loaded: SavedModel[] = []
     try {
@@ -93,8 +104,15 @@ export class GraphStep {
       const read = await open('read')
       const train = new Map<number, SavedModel>()
       for (const k of BLOCKS) train.set(k, await open(`train_${k}`))
-      const step = new GraphStep({ init, read, train }, sizes, options.dropout, options.learningRate, nodes)
-      step.assign(options.weights)
+      const step = new GraphStep(
+        { init, read, train },
+        sizes,
+        options.dropout,
+        resident !== null,
+        options.learningRate,
+        nodes
+      )
+      step.assign(options.weights, resident)
       return step
     } catch (error) {
       for (const model of loaded) model.dispose()
@@ -105,13 +123,21 @@ export class GraphStep {
     }
   }
 
-  private assign(weights: MlpWeights): void {
+  private assign(weights: MlpWeights, resident: DigitSet | null): void {
     tf.tidy(() => {
       const feeds: Record<string, tf.Tensor> = {}
       weights.forEach((w, i) => {
         feeds[`w${i}`] = tf.tensor2d(w.kernel, [w.inputs, w.outputs])
         feeds[`b${i}`] = tf.tensor1d(w.bias)
       })
+      if (resident) {
+        // The bytes four to an int32 (a view where aligned): the graph unpacks them with Bitcast.
+        const bytes = resident.images.subarray(0, resident.count * PIXELS)
+        const aligned = bytes.byteOffset % 4 === 0 ? bytes : bytes.slice()
+        const packed = new Int32Array(aligned.buffer, aligned.byteOffset, bytes.length / 4)
+        feeds.images = tf.tensor2d(packed, [resident.count, PIXELS / 4], 'int32')
+        feeds.labels = tf.tensor1d(Int32Array.from(resident.labels.subarray(0, resident.count)), 'int32')
+      }
       const { done } = this.models.init.predict(feeds)
       done.dataSync()
     })
@@ -141,7 +167,7 @@ export class GraphStep {
     const { batches: K, batchSize: B } = block
     const model = this.models.train.get(K)
     if (!model) throw new Error(`no graph signature for blocks of ${K} batches`)
-    this.buffers(K * B)
+    if (!this.resident) this.buffers(K * B)
     const hidden = this.sizes.slice(1, -1)
     const masks = this.dropout > 0 ? hidden.map((h) => new Float32Array(K * B * h)) : []
     const scalars = new Float32Array(K * SCALARS)
@@ -149,16 +175,18 @@ export class GraphStep {
     for (let k = 0; k < K; k++) {
       // The lean step's order of random draws: the dropout seed, then the batch's augmentation.
       const seed = this.dropout > 0 ? block.random.int(2 ** 31) : 0
-      const indices = block.indices.subarray(k * B, (k + 1) * B)
-      const x = this.x.subarray(k * B * PIXELS, (k + 1) * B * PIXELS)
-      if (block.augment) block.augment(block.images, indices, x)
-      else copyImages(block.images, indices, x)
-      fillLabels(
-        block.labels,
-        indices,
-        this.y.subarray(k * B * CLASSES, (k + 1) * B * CLASSES),
-        this.ints.subarray(k * B, (k + 1) * B)
-      )
+      if (!this.resident) {
+        const indices = block.indices.subarray(k * B, (k + 1) * B)
+        const x = this.x.subarray(k * B * PIXELS, (k + 1) * B * PIXELS)
+        if (block.augment) block.augment(block.images, indices, x)
+        else copyImages(block.images, indices, x)
+        fillLabels(
+          block.labels,
+          indices,
+          this.y.subarray(k * B * CLASSES, (k + 1) * B * CLASSES),
+          this.ints.subarray(k * B, (k + 1) * B)
+        )
+      }
       if (this.dropout > 0) {
         hidden.forEach((h, i) =>
           dropoutMask(masks[i].subarray(k * B * h, (k + 1) * B * h), B, h, this.dropout, seed + i)
@@ -171,12 +199,14 @@ export class GraphStep {
         k * SCALARS
       )
     }
-    const feeds: Record<string, tf.Tensor> = {
-      x: tf.tensor3d(this.x.subarray(0, K * B * PIXELS), [K, B, PIXELS]),
-      y: tf.tensor3d(this.y.subarray(0, K * B * CLASSES), [K, B, CLASSES]),
-      labels: tf.tensor2d(this.ints.subarray(0, K * B), [K, B], 'int32'),
-      scalars: tf.tensor2d(scalars, [K, SCALARS])
-    }
+    const feeds: Record<string, tf.Tensor> = this.resident
+      ? { indices: tf.tensor2d(block.indices, [K, B], 'int32') }
+      : {
+          x: tf.tensor3d(this.x.subarray(0, K * B * PIXELS), [K, B, PIXELS]),
+          y: tf.tensor3d(this.y.subarray(0, K * B * CLASSES), [K, B, CLASSES]),
+          labels: tf.tensor2d(this.ints.subarray(0, K * B), [K, B], 'int32')
+        }
+    feeds.scalars = tf.tensor2d(scalars, [K, SCALARS])
     masks.forEach((mask, i) => (feeds[`mask${i}`] = tf.tensor3d(mask, [K, B, hidden[i]])))
     block.times?.endData()
     try {

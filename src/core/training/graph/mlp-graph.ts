@@ -13,8 +13,20 @@
  *   train_K   x [K,B,784], y [K,B,10], labels [K,B], scalars [K,5] (lr, β1ᵗ, β2ᵗ, ε̂, 1/B),
  *             mask_i [K,B,h_i] with dropout → stats [2] = [summed loss, correct answers] over the K batches;
  *   read      the weights.
+ * With `resident` (no augmentation), init also takes the training set — its bytes packed four to an int32
+ * (N×196) and its labels — into two more variables, and train_K takes only indices [K,B]: each batch is
+ * gathered, unpacked (Bitcast), divided by 255 and one-hot encoded in the graph, nothing built in JavaScript.
  */
-import { DT_BOOL, DT_FLOAT, DT_INT32, GraphBuilder, type Signature, type TensorSpec } from './graph-def'
+import {
+  DT_BOOL,
+  DT_FLOAT,
+  DT_INT32,
+  DT_UINT8,
+  GraphBuilder,
+  type DType,
+  type Signature,
+  type TensorSpec
+} from './graph-def'
 
 export const SCALARS = 5
 export const BETA1 = 0.9
@@ -26,6 +38,8 @@ export interface MlpGraphOptions {
   /** Batches per call for each train signature (train_K). */
   blocks: number[]
   dropout: boolean
+  /** Keep the training set in the session (count of images), instead of feeding batches. */
+  resident: number | null
 }
 
 interface Variable {
@@ -44,11 +58,11 @@ interface Layer {
 const f = { type: DT_FLOAT } as const
 const T = { T: f }
 
-function variable(g: GraphBuilder, name: string, shape: number[]): Variable {
+function variable(g: GraphBuilder, name: string, shape: number[], dtype: { type: DType } = f): Variable {
   const handle = g.op(
     'VarHandleOp',
     [],
-    { dtype: f, shape: { shape }, shared_name: { s: name }, container: { s: '' } },
+    { dtype, shape: { shape }, shared_name: { s: name }, container: { s: '' } },
     name
   )
   return { handle, shape }
@@ -83,6 +97,15 @@ export function buildMlpGraph(options: MlpGraphOptions): { bytes: Uint8Array; no
     })
   }
   const signatures: Record<string, Signature> = {}
+  const int32 = { type: DT_INT32 } as const
+  const PACKED = sizes[0] / 4
+  const resident =
+    options.resident === null
+      ? null
+      : {
+          images: variable(g, 'train_images', [options.resident, PACKED], int32),
+          labels: variable(g, 'train_labels', [options.resident], int32)
+        }
 
   // init: assign the given weights, zero the moments.
   {
@@ -101,6 +124,13 @@ export function buildMlpGraph(options: MlpGraphOptions): { bytes: Uint8Array; no
         assigns.push(g.op('AssignVariableOp', [s.handle, zeros], { dtype: f }))
       }
     })
+    if (resident) {
+      for (const [key, v] of Object.entries(resident)) {
+        const value = g.placeholder(`init/${key}`, DT_INT32, v.shape)
+        inputs[key] = spec(value, DT_INT32, v.shape)
+        assigns.push(g.op('AssignVariableOp', [v.handle, value], { dtype: int32 }))
+      }
+    }
     const done = g.op('Identity', [g.scalar(0), ...assigns.map((a) => `^${a}`)], T, 'init/done')
     signatures.init = { inputs, outputs: { done: spec(done, DT_FLOAT, []) } }
   }
@@ -134,34 +164,58 @@ export function buildMlpGraph(options: MlpGraphOptions): { bytes: Uint8Array; no
   })
   const inputSize = sizes[0]
   const classes = sizes[sizes.length - 1]
+  const pixelShape = g.ints([-1, inputSize], 'pixel_shape')
+  const byteScale = g.scalar(255, 'byte_scale')
+  const scalarInt = (value: number, name: string) =>
+    g.op('Const', [], { dtype: int32, value: { ints: { shape: [], values: [value] } } }, name)
+  const depth = scalarInt(classes, 'classes')
+  const one = g.scalar(1, 'one')
+  const zero = g.scalar(0, 'zero')
 
   for (const K of options.blocks) {
     const p = `train_${K}`
-    const x = g.placeholder(`${p}/x`, DT_FLOAT, [K, -1, inputSize])
-    const y = g.placeholder(`${p}/y`, DT_FLOAT, [K, -1, classes])
-    const labels = g.placeholder(`${p}/labels`, DT_INT32, [K, -1])
     const scalars = g.placeholder(`${p}/scalars`, DT_FLOAT, [K, SCALARS])
-    const inputs: Record<string, TensorSpec> = {
-      x: spec(x, DT_FLOAT, [K, -1, inputSize]),
-      y: spec(y, DT_FLOAT, [K, -1, classes]),
-      labels: spec(labels, DT_INT32, [K, -1]),
-      scalars: spec(scalars, DT_FLOAT, [K, SCALARS])
+    const inputs: Record<string, TensorSpec> = { scalars: spec(scalars, DT_FLOAT, [K, SCALARS]) }
+    const fed = (key: string, dtype: typeof DT_FLOAT | typeof DT_INT32, shape: number[]) => {
+      const node = g.placeholder(`${p}/${key}`, dtype, shape)
+      inputs[key] = spec(node, dtype, shape)
+      return node
     }
-    const unpack = (tensor: string, dtype: typeof f | { type: typeof DT_INT32 }) => {
+    const unpack = (tensor: string, dtype: typeof f | typeof int32) => {
       const node = g.op('Unpack', [tensor], { T: dtype, num: { i: K }, axis: { i: 0 } })
       return Array.from({ length: K }, (_, k) => (k === 0 ? node : `${node}:${k}`))
     }
-    const xs = unpack(x, f)
-    const ys = unpack(y, f)
-    const ls = unpack(labels, { type: DT_INT32 })
+    let xs: string[]
+    let ys: string[]
+    let ls: string[]
+    if (resident) {
+      const indices = unpack(fed('indices', DT_INT32, [K, -1]), int32)
+      const gather = (v: Variable, idx: string) =>
+        g.op('ResourceGather', [v.handle, idx], {
+          dtype: int32,
+          Tindices: int32,
+          batch_dims: { i: 0 },
+          validate_indices: { b: true }
+        })
+      ls = indices.map((idx) => gather(resident.labels, idx))
+      xs = indices.map((idx) => {
+        const bytes = g.op('Bitcast', [gather(resident.images, idx)], { T: int32, type: { type: DT_UINT8 } })
+        const flat = g.op('Reshape', [bytes, pixelShape], { T: { type: DT_UINT8 }, Tshape: int32 })
+        const floats = g.op('Cast', [flat], { SrcT: { type: DT_UINT8 }, DstT: f, Truncate: { b: false } })
+        return g.op('RealDiv', [floats, byteScale], T)
+      })
+      ys = ls.map((l) => g.op('OneHot', [l, depth, one, zero], { T: f, TI: int32, axis: { i: -1 } }))
+    } else {
+      xs = unpack(fed('x', DT_FLOAT, [K, -1, inputSize]), f)
+      ys = unpack(fed('y', DT_FLOAT, [K, -1, classes]), f)
+      ls = unpack(fed('labels', DT_INT32, [K, -1]), int32)
+    }
     const rows = unpack(scalars, f)
     const masks: string[][] = []
     if (options.dropout) {
       for (let i = 0; i + 1 < layers.length; i++) {
         const shape = [K, -1, sizes[i + 1]]
-        const mask = g.placeholder(`${p}/mask${i}`, DT_FLOAT, shape)
-        inputs[`mask${i}`] = spec(mask, DT_FLOAT, shape)
-        masks.push(unpack(mask, f))
+        masks.push(unpack(fed(`mask${i}`, DT_FLOAT, shape), f))
       }
     }
     // The previous step's updates, per layer: the next step reads the weights after them.

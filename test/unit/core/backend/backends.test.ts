@@ -7,6 +7,7 @@ import { toUnitPixels } from '../../../../src/core/training/tensors'
 import { HyperparametersSchema } from '../../../../src/shared/schemas/training'
 import { ALL_BACKENDS, MNIST_DIR, tryBackend } from '../../../support/engine'
 import { paramArrays } from '../../../../src/core/model/weights'
+import { hasMnist } from '../../../support/paths'
 
 const weights = initWeights(layerSizes([100, 100]), 7)
 const inputs = Float32Array.from({ length: 4 * 784 }, (_, i) => ((i * 131) % 256) / 255)
@@ -33,6 +34,7 @@ describe.each(ALL_BACKENDS)('backend %s', (name) => {
   it('predicts probabilities and trains a few steps deterministically', async (context) => {
     const skipped = await tryBackend(name)
     if (skipped) return context.skip(`${name} does not load here: ${skipped}`)
+    if (!hasMnist()) return context.skip('needs ../shared/data/mnist')
     const runner = new MlpRunner(weights)
     const p = runner.predictSync(inputs, 4)
     runner.dispose()

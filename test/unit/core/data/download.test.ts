@@ -12,6 +12,7 @@ import {
   MNIST_SHA256
 } from '../../../../src/core/data'
 import { MNIST_DIR, tempDir } from '../../../support/engine'
+import { hasMnist } from '../../../support/paths'
 
 /** A local mirror on 127.0.0.1: serves the real MNIST files, or tampered / failing responses per path prefix. */
 let server: Server
@@ -50,7 +51,7 @@ beforeAll(async () => {
 })
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())))
 
-describe('downloadMnist', () => {
+describe.skipIf(!hasMnist())('downloadMnist', () => {
   it('falls back across mirrors, retries, verifies SHA-256 and reports progress', async () => {
     const cacheDir = tempDir()
     const progress: string[] = []
@@ -94,7 +95,7 @@ describe('downloadMnist', () => {
   })
 })
 
-describe('mnistStatus', () => {
+describe.skipIf(!hasMnist())('mnistStatus', () => {
   it('verifies the shared MNIST copy against the shipped checksums', async () => {
     const status = await mnistStatus(MNIST_DIR)
     expect(status.available).toBe(true)

@@ -108,14 +108,38 @@ describe('ModelStore', () => {
     expect((await store.list())[1].name).toBe('Renamed')
     const exported = await store.exportFolder('one', path.join(tempDir(), 'exported'))
     const imported = await store.importFolder(exported)
-    expect(imported.id).toBe('Renamed')
-    expect((await store.importFolder(exported)).id).toBe('Renamed-2')
+    expect(imported.name).toBe('Renamed (2)')
+    const again = await store.importFolder(exported)
+    expect(again.name).toBe('Renamed (3)')
     await store.delete('one')
-    expect((await store.list()).map((m) => m.id).sort()).toEqual(['Renamed', 'Renamed-2', 'default'])
+    expect((await store.list()).map((m) => m.id).sort()).toEqual([again.id, imported.id, 'default'].sort())
     for (const action of [() => store.delete('default'), () => store.rename('default', 'x')]) {
       await expect(action()).rejects.toMatchObject({ code: 'read-only' })
     }
     await expect(store.load('missing')).rejects.toMatchObject({ code: 'not-found' })
+  })
+
+  it('importing the same folder three times gives three names one can tell apart', async () => {
+    const store = new ModelStore({ dir: tempDir() })
+    const folder = path.join(tempDir(), 'm')
+    await writeModelFolder(folder, weightsA, metadata('m', 'My model'))
+    const names = []
+    for (let i = 0; i < 3; i++) names.push((await store.importFolder(folder)).name)
+    expect(names).toEqual(['My model', 'My model (2)', 'My model (3)'])
+    expect(new Set((await store.list()).map((m) => m.id)).size).toBe(3)
+  })
+
+  it('says "this folder is not a Digit Studio model" for a folder without metadata.json', async () => {
+    const store = new ModelStore({ dir: tempDir() })
+    const folder = tempDir()
+    writeFileSync(path.join(folder, 'notes.txt'), 'hello')
+    await expect(store.importFolder(folder)).rejects.toMatchObject({
+      code: 'not-a-model',
+      message: expect.stringMatching(/this folder is not a Digit Studio model/)
+    })
+    await expect(store.importFolder(path.join(folder, 'missing'))).rejects.toMatchObject({
+      code: 'not-found'
+    })
   })
 
   it('never lets an id name a path outside the models folder', async () => {

@@ -1,5 +1,3 @@
-import { existsSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { segmentPage } from '../../../../src/core/page'
 import { decodeImageBuffer } from '../../../../src/core/preprocess'
@@ -10,19 +8,15 @@ import {
   type InkDigit,
   type PageSpec
 } from '../../../support/reading-pages'
+import { USPS_DIR, hasMnist, hasUsps } from '../../../support/paths'
 
-const USPS = fileURLToPath(new URL('../../../../../shared/data/usps-600', import.meta.url))
-const MNIST = fileURLToPath(
-  new URL('../../../../../shared/data/mnist/t10k-images-idx3-ubyte.gz', import.meta.url)
-)
-const missing = !existsSync(USPS) || !existsSync(MNIST)
-if (missing) console.warn('[page tests] skipped: ../shared/data (usps-600 and MNIST) is missing')
+const missing = !hasUsps() || !hasMnist()
 
 let usps: InkDigit[] = []
 let mnist: InkDigit[] = []
 beforeAll(async () => {
   if (missing) return
-  usps = await uspsDigits(USPS, 6)
+  usps = await uspsDigits(USPS_DIR, 6)
   mnist = mnistDigits(200, 1000)
 })
 

@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { toMnistForm, toView28 } from '../../../../src/core/preprocess'
 import type { GrayImage } from '../../../../src/core/preprocess/types'
 import { readMnist, seededRandom } from '../../../support/mnist-sample'
+import { hasMnist } from '../../../support/paths'
 
 const PAPER = 225
 const NOISE_SIGMA = 10
@@ -73,7 +74,7 @@ function nearestNeighbour(train: { images: Float32Array[]; labels: Uint8Array })
 
 const toUnit = (image: Uint8Array) => Float32Array.from(image, (v) => v / 255)
 
-describe('toMnistForm on scanned-looking MNIST digits', () => {
+describe.skipIf(!hasMnist())('toMnistForm on scanned-looking MNIST digits', () => {
   const COUNT = 60
   const test = readMnist('t10k', COUNT)
   const forms: Float32Array[] = []
@@ -128,7 +129,7 @@ describe('toMnistForm on scanned-looking MNIST digits', () => {
   })
 })
 
-describe('toMnistForm polarity, blanks and views', () => {
+describe.skipIf(!hasMnist())('toMnistForm polarity, blanks and views', () => {
   const digit = readMnist('t10k', 1).images[0]
   const inkOnPaper = (dark: boolean): GrayImage => {
     const data = new Uint8Array(40 * 40).fill(dark ? 240 : 10)

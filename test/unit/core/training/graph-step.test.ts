@@ -124,7 +124,8 @@ describe('the graph step', () => {
     const epochs: ModelWeights[] = []
     const result = await run(
       'graph',
-      { epochs: 3, reportEvery: 10 },
+      // 26 batches an epoch: every 5 is the paper's cadence (5+ points an epoch), not the small-run one.
+      { epochs: 3, reportEvery: 5 },
       {
         onProgress: (e) => {
           progress.push(e)
@@ -147,8 +148,10 @@ describe('the graph step', () => {
     )
     expect(result.step.kind).toBe('graph')
     expect(whilePaused).toBe(0)
-    // Every 10 batches (one call each) and at the epoch's end; the cancel stops the run at that call's end.
-    expect(progress.slice(0, 3).map((e) => e.batchInEpoch)).toEqual([10, 20, 26])
+    // Step 0, then every 5 batches (one call each) and at the epoch's end; the cancel stops the run at that
+    // call's end.
+    expect(progress[0]).toMatchObject({ step: 0, batchInEpoch: 0 })
+    expect(progress.slice(1, 7).map((e) => e.batchInEpoch)).toEqual([5, 10, 15, 20, 25, 26])
     expect(progress.at(-1)).toMatchObject({ epoch: 2, batchInEpoch: 20 })
     expect(result.cancelled).toBe(true)
     expect(result.epochsCompleted).toBe(1)

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { selectBackend, tf } from '../../../../src/core/backend'
+import { selectBackend, tf, useBackend } from '../../../../src/core/backend'
 import { initWeights, layerSizes } from '../../../../src/core/model/mlp'
 import { Random } from '../../../../src/core/model/random'
 import { changeThickness, createAugmenter } from '../../../../src/core/training/augment'
@@ -90,8 +90,14 @@ describe('augmentation', () => {
 describe('flat Adam', () => {
   // Reference: Adam (Kingma & Ba, Algorithm 1) in float64. tf.train.adam itself drifts ~8e-5 from it
   // here because it forms 1 - 0.999^t in float32.
-  it('matches a float64 Adam step for step', async () => {
-    await selectBackend('auto')
+  // On wasm the moments live in JavaScript (FlatParameters' host mode): the same maths.
+  it.each(['tensorflow', 'wasm'] as const)('matches a float64 Adam step for step on %s', async (name, t) => {
+    try {
+      await useBackend(name)
+    } catch (error) {
+      console.warn(`[flat Adam] ${name} skipped: ${(error as Error).message}`)
+      return t.skip()
+    }
     const weights = initWeights(layerSizes([5, 4]), 9)
     const flat = new FlatParameters(weights, { learningRate: 0.01 })
     const x = Array.from(weights[0].kernel, Number)
@@ -119,6 +125,7 @@ describe('flat Adam', () => {
     const worst = Math.max(...Array.from(mine, (value, i) => Math.abs(value - x[i])))
     expect(worst).toBeLessThan(1e-5)
     flat.dispose()
+    await selectBackend('auto')
   })
 })
 
@@ -167,6 +174,37 @@ describe('fused loss and sigmoid gradient', () => {
     expect(native[0].every((v) => v > 0)).toBe(true)
     for (let r = 0; r < 3; r++)
       expect(native[1].slice(r * 10, r * 10 + 10).reduce((s, v) => s + v, 0)).toBeCloseTo(0, 5)
+  })
+})
+
+describe('matrix products with transposes', () => {
+  // wasm computes transposed products through an explicit transpose (its own transposed path is slow).
+  it.each(['wasm', 'cpu'] as const)('equal the plain product of transposed inputs on %s', async (name) => {
+    await useBackend(name)
+    const random = new Random(8)
+    const a = tf.tensor2d(
+      Float32Array.from({ length: 12 }, () => random.normal()),
+      [3, 4]
+    )
+    const b = tf.tensor2d(
+      Float32Array.from({ length: 15 }, () => random.normal()),
+      [3, 5]
+    )
+    const c = tf.tensor2d(
+      Float32Array.from({ length: 20 }, () => random.normal()),
+      [4, 5]
+    )
+    const pairs = [
+      [matMul(a, b, true, false), tf.matMul(tf.transpose(a), b)],
+      [matMul(b, c, false, true), tf.matMul(b, tf.transpose(c))],
+      [matMul(c, a, true, true), tf.matMul(tf.transpose(c), tf.transpose(a))]
+    ]
+    for (const [mine, plain] of pairs) {
+      expect(mine.shape).toEqual(plain.shape)
+      const p = plain.dataSync()
+      mine.dataSync().forEach((v, i) => expect(v).toBeCloseTo(p[i], 5))
+    }
+    await selectBackend('auto')
   })
 })
 
