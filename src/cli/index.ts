@@ -3,6 +3,8 @@
  * digit-studio: the engine's services on the command line (train, eval, predict, import, read, cut, calibrate, tune).
  * Exit codes: 0 done, 1 bad input (the message names the file and the reason), 2 usage.
  */
+// First: the util shim tfjs-node needs on Node 23+ (see core/backend/node-compat).
+import '../core/backend/node-compat'
 import { pathToFileURL } from 'node:url'
 import { realpathSync } from 'node:fs'
 import { systemErrorText } from '../core/system-errors'

@@ -1,10 +1,13 @@
 /** The desktop app's main process: the window, the native dialogs, and the services behind the IPC bridge. */
+// First: the util shim tfjs-node needs on Node 23+ (see core/backend/node-compat).
+import '../core/backend/node-compat'
 import { app, BrowserWindow, dialog, ipcMain } from 'electron'
 import { dirname } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL } from '../shared/wire'
 import { createMainWindow, hardenSession } from './app/window'
 import { isAppUrl } from './app/security'
+import { registerAppScheme, serveAppScheme } from './app/protocol'
 import { defaultDataDir } from '../core/paths'
 import type { ShellHost } from './app/shell'
 import { EventHub } from './ipc/events'
@@ -33,8 +36,10 @@ const host: ShellHost = {
 }
 
 if (!app.requestSingleInstanceLock()) app.quit()
+registerAppScheme()
 
 app.whenReady().then(async () => {
+  serveAppScheme(join(outDir, '../renderer'))
   hardenSession()
   const events = new EventHub()
   const services = await createServices({

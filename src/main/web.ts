@@ -1,4 +1,6 @@
 /** Web mode entry (`npm run web`, and `npm start` where no Electron binary exists). */
+// First: the util shim tfjs-node needs on Node 23+ (see core/backend/node-compat).
+import '../core/backend/node-compat'
 import { createInterface } from 'node:readline'
 import { startWebApp } from './web/app'
 
@@ -6,8 +8,13 @@ const port = process.env.DIGIT_STUDIO_PORT ? Number(process.env.DIGIT_STUDIO_POR
 const app = await startWebApp({ port })
 console.log(`Digit Studio (web mode) is serving on ${app.url}`)
 console.log(`Data folder: ${app.dataDir}. Open the URL above in a browser; press Ctrl+C to stop.`)
+let stopping = false
+/** Ctrl+C or SIGTERM ends web mode in every state: a second one, or a shutdown stuck for 10 s, exits at once. */
 const stop = async (): Promise<void> => {
-  await app.close()
+  if (stopping) process.exit(130)
+  stopping = true
+  setTimeout(() => process.exit(1), 10_000).unref()
+  await app.close().catch(() => undefined)
   process.exit(0)
 }
 process.on('SIGINT', stop)

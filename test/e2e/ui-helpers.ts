@@ -35,7 +35,10 @@ export async function drawStroke(page: Page, points: [number, number][], steps =
   // By test id: the accessible name follows the interface language.
   const box = await page.getByTestId('drawing-pad').boundingBox()
   if (!box) throw new Error('The drawing pad is not visible')
-  const at = ([x, y]: [number, number]): [number, number] => [box.x + x * box.width, box.y + y * box.height]
+  // Points are fractions of a square as tall as the pad, centred on it (the pad is wider than tall).
+  const side = Math.min(box.width, box.height)
+  const left = box.x + (box.width - side) / 2
+  const at = ([x, y]: [number, number]): [number, number] => [left + x * side, box.y + y * side]
   await page.mouse.move(...at(points[0]))
   await page.mouse.down()
   for (let i = 1; i < points.length; i++) {

@@ -52,6 +52,9 @@ describe.skipIf(!hasMnist())('Train: a short run on an MNIST subset draws live c
       .toBe('done')
     await openView(page, 'train')
     expect(await points(running, 'accuracy-chart')).toBe(await points(running, 'loss-chart'))
+    // The curves start with the untrained model, at step 0.
+    expect(await page.getByTestId('loss-chart').getAttribute('data-first-x')).toBe('0')
+    expect(await page.getByTestId('accuracy-chart').getAttribute('data-first-x')).toBe('0')
 
     // 2,000 images, batch 100, a report every 2 batches: about 10 batch points per epoch, 2 epochs.
     expect(await points(running, 'loss-chart')).toBeGreaterThanOrEqual(10)

@@ -4,7 +4,7 @@ import { EventHub } from '../../src/main/ipc/events'
 import { createRouter, type Router } from '../../src/main/ipc/router'
 import { createServices, type Services } from '../../src/main/services'
 import { createForkTrainingHost } from '../../src/main/training/fork-host'
-import type { CallName } from '../../src/shared/contract'
+import type { CallName, CallResponse, CallResult } from '../../src/shared/contract'
 import { RESOURCES_DIR } from './paths'
 
 export interface RunningServices {
@@ -12,8 +12,11 @@ export interface RunningServices {
   router: Router
   /** Every event the services publish (progress, training events), as a transport would forward them. */
   events: EventHub
-  /** Dispatches like a transport would: the request's JSON size goes with it. */
-  call(name: CallName, request: unknown): ReturnType<Router['dispatch']>
+  /**
+   * Dispatches like a transport would: the request's JSON size goes with it. The request is not typed (tests send
+   * hostile ones too); the answer is typed by the call (the router checked the request).
+   */
+  call<N extends CallName>(name: N, request: unknown): Promise<CallResult<CallResponse<N>>>
 }
 
 export async function startServices(dataDir: string): Promise<RunningServices> {
@@ -33,6 +36,7 @@ export async function startServices(dataDir: string): Promise<RunningServices> {
     services,
     router,
     events,
-    call: (name, request) => router.dispatch(name, request, JSON.stringify(request).length)
+    call: <N extends CallName>(name: N, request: unknown) =>
+      router.dispatch(name, request, JSON.stringify(request).length) as Promise<CallResult<CallResponse<N>>>
   }
 }

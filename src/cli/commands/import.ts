@@ -1,7 +1,8 @@
-import { stat, writeFile } from 'node:fs/promises'
+import { stat } from 'node:fs/promises'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { exportResult, importJsonDocument } from '../../core/export'
+import { checkWriteTarget, SafeWriteError, writeFileSafely } from '../../core/fs/safe-write'
 import { importFolder } from '../../core/import'
 import { ExportFormatSchema, type ExportFormat } from '../../shared/contract'
 import type { ImportResult } from '../../shared/schemas/import'
@@ -13,7 +14,7 @@ import { resolveUserPath } from '../../core/paths'
 import { CliError, UsageError, type CliCommand } from '../types'
 
 const USAGE =
-  'digit-studio import FOLDER [--model MODEL_DIR] [--json] [--export FILE] [--format FORMAT] ' +
+  'digit-studio import FOLDER [--model MODEL_DIR] [--json] [--export FILE [--force]] [--format FORMAT] ' +
   '[--backend auto|tensorflow|wasm|cpu] [--threshold T]'
 
 const HELP = `${USAGE}
@@ -26,10 +27,23 @@ Labels: labels.csv (file,label) at the root, else a folder named 0-9, else the f
   --json          print one JSON document: accuracy (fraction), perDigit, confusion, perSample, skipped
   --export FILE   also write an export; its format follows the extension (.csv per-digit table,
                   .md per-digit Markdown, .json whole result) unless --format is given
+  --force         replace FILE if it exists (otherwise an existing file is refused before the import)
   --format F      per-digit-csv | per-digit-md | confusion-csv | samples-csv | json
   --threshold T   flag answers whose calibrated confidence is below T as "not sure" (default 0.8);
                   the flagged samples are listed for review (perSample[].flag in --json)
 `
+
+/** An existing export file is replaced only with --force; links, devices and FIFOs never. */
+async function writeExport(file: string, content: string, force: boolean, check = false): Promise<void> {
+  try {
+    if (check) await checkWriteTarget(file, force)
+    else await writeFileSafely(file, content, { replace: force })
+  } catch (error) {
+    if (error instanceof SafeWriteError && error.code === 'exists')
+      throw new SafeWriteError('exists', file, 'already exists; add --force to replace it')
+    throw error
+  }
+}
 
 /** Export format implied by a file name's extension. */
 function formatFromFileName(file: string): ExportFormat {
@@ -70,6 +84,7 @@ export const command: CliCommand = {
       options: {
         ...MODEL_COMMAND_OPTIONS,
         export: { type: 'string' },
+        force: { type: 'boolean', default: false },
         format: { type: 'string' }
       }
     })
@@ -83,6 +98,7 @@ export const command: CliCommand = {
     if (format && !exportFile) throw new UsageError('--format needs --export FILE')
 
     if (exportFile) await requireFolderOf(exportFile)
+    if (exportFile) await writeExport(exportFile, '', values.force, true)
     const folder = resolveUserPath(positionals[0])
     const { modelDir, backend, model } = await loadCommandModel(values)
     // Progress goes to the terminal only, so --json output stays one clean document.
@@ -101,7 +117,7 @@ export const command: CliCommand = {
 
     const source = { model: modelDir, backend: backend.name }
     if (exportFile && format)
-      await writeFile(exportFile, exportResult(result, format, source).content, 'utf8')
+      await writeExport(exportFile, exportResult(result, format, source).content, values.force)
     if (values.json) {
       printJson(io, importJsonDocument(result, source))
       return 0

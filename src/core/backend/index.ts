@@ -5,8 +5,8 @@
 import * as tf from '@tensorflow/tfjs'
 import { createRequire } from 'node:module'
 import path from 'node:path'
-import util from 'node:util'
 import type { BackendName } from '../../shared/schemas/models'
+import { installNodeUtilShim } from './node-compat'
 
 export { tf }
 export type BackendPreference = 'auto' | BackendName
@@ -29,18 +29,6 @@ function errorText(error: unknown): string {
 }
 
 /**
- * tfjs-node 4.22 calls util.isNullOrUndefined, which Node 23 removed (it breaks at import on Electron 40+).
- * Electron 39 ships Node 22 where it still exists, but the shim keeps newer runtimes working too.
- */
-function shimNodeUtil(): void {
-  const legacy = util as unknown as Record<string, unknown>
-  if (typeof legacy.isNullOrUndefined !== 'function') {
-    legacy.isNullOrUndefined = (value: unknown) => value === null || value === undefined
-  }
-  if (typeof legacy.isArray !== 'function') legacy.isArray = Array.isArray
-}
-
-/**
  * One TensorFlow intra-op thread unless the user chose otherwise. The paper's MLP runs many small ops per
  * batch, and handing each to a thread pool costs more than it saves: measured here, 2.1 s per MNIST epoch
  * with one thread against 3.3 s with the default pool (2 cores). TensorFlow reads the variable when
@@ -53,7 +41,7 @@ function limitTensorflowThreads(): void {
 }
 
 async function registerTensorflow(): Promise<string> {
-  shimNodeUtil()
+  installNodeUtilShim()
   limitTensorflowThreads()
   // Dynamic import: tfjs-node is an optional (native, CommonJS) dependency and may be missing.
   const moduleName = '@tensorflow/tfjs-node'

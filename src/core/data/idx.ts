@@ -2,8 +2,8 @@
  * Reader for the IDX format MNIST ships in (http://yann.lecun.com/exdb/mnist/): a 4-byte magic
  * (0, 0, type, number of dimensions), one big-endian uint32 per dimension, then the data.
  */
-import { readFile } from 'node:fs/promises'
 import { createGunzip } from 'node:zlib'
+import { readRegularFile, SafeReadError } from '../fs/safe-read'
 import { DataFileError } from './errors'
 
 export interface IdxArray {
@@ -46,7 +46,12 @@ function gunzip(file: string, bytes: Uint8Array): Promise<Uint8Array> {
       chunks.push(chunk)
       total += chunk.length
       limit ??= declaredLength(chunks.length === 1 ? chunk : Buffer.concat(chunks))
-      if (limit !== null && total > limit) {
+      if (limit !== null && limit > MAX_IDX_BYTES) {
+        inflater.destroy()
+        reject(
+          new DataFileError('bad-length', file, `declares ${limit} bytes, over the limit of ${MAX_IDX_BYTES}`)
+        )
+      } else if (limit !== null && total > limit) {
         inflater.destroy()
         reject(
           new DataFileError(
@@ -102,15 +107,20 @@ export function parseIdx(file: string, bytes: Uint8Array): IdxArray {
   return { dims, data: bytes.subarray(headerLength) }
 }
 
+/**
+ * The largest IDX file read: MNIST's biggest (the 60,000 training images, 47 MB unzipped) with room to spare.
+ * A gzipped file inflates to at most what its header declares, and no header may declare more than this.
+ */
+export const MAX_IDX_BYTES = 64 * 1024 * 1024
+
 /** Reads an IDX file, gzipped or raw. A name ending in .gz must really be gzip. */
 export async function readIdx(file: string): Promise<IdxArray> {
   let bytes: Uint8Array
   try {
-    bytes = await readFile(file)
+    bytes = await readRegularFile(file, { maxBytes: MAX_IDX_BYTES })
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code
-    if (code === 'ENOENT') throw new DataFileError('not-found', file, 'file not found')
-    throw new DataFileError('unreadable', file, `cannot read (${code ?? String(error)})`)
+    if (!(error instanceof SafeReadError)) throw error
+    throw new DataFileError(error.code === 'not-found' ? 'not-found' : 'unreadable', file, error.reason)
   }
   if (isGzip(bytes)) return parseIdx(file, await gunzip(file, bytes))
   if (file.endsWith('.gz'))

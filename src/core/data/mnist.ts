@@ -1,11 +1,12 @@
 /** Loads MNIST from a folder and reports whether a folder holds a usable, verified copy. */
 import { createHash } from 'node:crypto'
-import { existsSync, createReadStream } from 'node:fs'
+import { existsSync } from 'node:fs'
 import path from 'node:path'
 import type { MnistStatus } from '../../shared/contract'
 import { MNIST_FILES, MNIST_SHA256, type MnistFileKey } from './checksums'
 import { DataFileError } from './errors'
-import { readIdx } from './idx'
+import { SafeReadError, statRegularFile, streamRegularFile } from '../fs/safe-read'
+import { MAX_IDX_BYTES, readIdx } from './idx'
 
 export const IMAGE_SIZE = 28
 export const PIXELS = IMAGE_SIZE * IMAGE_SIZE
@@ -34,9 +35,15 @@ export function mnistFilePath(folder: string, key: MnistFileKey): string {
   return existsSync(gz) || !existsSync(raw) ? gz : raw
 }
 
+/** SHA-256 of a regular file of at most MAX_IDX_BYTES (a FIFO or /dev/zero is refused, never read forever). */
 export async function sha256File(file: string): Promise<string> {
   const hash = createHash('sha256')
-  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer)
+  try {
+    await streamRegularFile(file, MAX_IDX_BYTES, (chunk) => hash.update(chunk))
+  } catch (error) {
+    if (!(error instanceof SafeReadError)) throw error
+    throw new DataFileError(error.code === 'not-found' ? 'not-found' : 'unreadable', file, error.reason)
+  }
   return hash.digest('hex')
 }
 
@@ -98,6 +105,7 @@ export async function loadMnist(folder: string, options: LoadOptions = {}): Prom
 export async function mnistStatus(folder: string | null): Promise<MnistStatus> {
   if (!folder) return { folder: null, available: false, files: [], message: 'No MNIST folder chosen' }
   const files: MnistStatus['files'] = []
+  const unreadable: string[] = []
   for (const key of Object.keys(MNIST_FILES) as MnistFileKey[]) {
     const file = mnistFilePath(folder, key)
     const name = path.basename(file)
@@ -107,16 +115,24 @@ export async function mnistStatus(folder: string | null): Promise<MnistStatus> {
     }
     // Unzipped copies have no shipped checksum: present, but not verifiable.
     const expected = MNIST_SHA256[name]
-    const verified = expected ? (await sha256File(file)) === expected : null
-    files.push({ name, present: true, verified })
+    try {
+      await statRegularFile(file)
+      const verified = expected ? (await sha256File(file)) === expected : null
+      files.push({ name, present: true, verified })
+    } catch (error) {
+      files.push({ name, present: true, verified: false })
+      unreadable.push((error as Error).message)
+    }
   }
   const missing = files.filter((f) => !f.present).map((f) => f.name)
   const corrupt = files.filter((f) => f.verified === false).map((f) => f.name)
   const available = missing.length === 0 && corrupt.length === 0
   const message = missing.length
     ? `Missing in ${folder}: ${missing.join(', ')}`
-    : corrupt.length
-      ? `Checksum mismatch in ${folder}: ${corrupt.join(', ')}`
-      : null
+    : unreadable.length
+      ? `Cannot read ${unreadable.join('; ')}`
+      : corrupt.length
+        ? `Checksum mismatch in ${folder}: ${corrupt.join(', ')}`
+        : null
   return { folder, available, files, message }
 }

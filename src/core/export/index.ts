@@ -3,7 +3,8 @@
  * matrix and the per-sample list as CSV, and the whole result as JSON.
  *
  * CSV conventions: UTF-8 with a byte-order mark (without it Excel reads UTF-8 file names as ANSI), a header row,
- * CRLF line ends (RFC 4180, what Excel writes), comma separators, quotes only where needed. Counts are exact,
+ * CRLF line ends (RFC 4180, what Excel writes), comma separators, quotes where needed (also around a bare LF or
+ * CR), formulas defused. Counts are exact,
  * accuracies are percentages with two decimals, probabilities fractions with four decimals; a digit without
  * samples has an empty accuracy cell, never 0 or NaN.
  */
@@ -38,9 +39,16 @@ export function percent(fraction: number | null): string {
 
 const probability = (p: number) => p.toFixed(4)
 
-/** CSV text as every export writes it: UTF-8 with a byte-order mark, CRLF line ends. */
+/**
+ * CSV text as every export writes it: UTF-8 with a byte-order mark, CRLF line ends. Cells come from file names,
+ * which can start with `=`, `+`, `-` or `@` (a spreadsheet would run them as formulas: they get a leading `'`,
+ * as OWASP advises) or hold a bare LF or CR (quoted, so a row never splits).
+ */
 export function csv(rows: (string | number)[][]): string {
-  return BOM + stringify(rows, { record_delimiter: 'windows' })
+  return (
+    BOM +
+    stringify(rows, { record_delimiter: 'windows', quote_record_delimiter: true, escape_formulas: true })
+  )
 }
 
 /** Base of exported file names: the imported folder's name, reduced to characters safe on every system. */

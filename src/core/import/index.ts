@@ -3,11 +3,11 @@
  * a label is known (rules in labels.ts and docs/import-rules.md), evaluated. A bad file never stops the import:
  * it is listed in `skipped` with the reason. Decoding runs on a bounded pool (sharp decodes on libuv's threads).
  */
-import { readFile } from 'node:fs/promises'
 import { availableParallelism } from 'node:os'
 import { basename, join, resolve } from 'node:path'
 import type { ImportProgress, ImportResult, SampleResult, SkippedFile } from '../../shared/schemas/import'
 import { evaluatePredictions } from '../evaluation'
+import { readRegularText } from '../fs/safe-read'
 import { decodeImageFile, ImageDecodeError, toMnistForm, toView28 } from '../preprocess'
 import type { Assessment } from '../calibration'
 import type { Classifier } from './classifier'
@@ -39,6 +39,8 @@ export interface ImportOptions {
 }
 
 export const DEFAULT_MAX_FILES = 100_000
+/** labels.csv: one short line per file, for at most DEFAULT_MAX_FILES files. */
+const MAX_LABELS_CSV_BYTES = 32 * 1024 * 1024
 const DEFAULT_BATCH_SIZE = 256
 const PROGRESS_INTERVAL_MS = 100
 const UNIFORM = Array.from({ length: 10 }, () => 0.1)
@@ -69,7 +71,7 @@ export async function importFolder(
   const files = scanned.files.filter((file) => file !== LABELS_CSV)
   if (files.length !== scanned.files.length) {
     try {
-      const parsed = parseLabelsCsv(await readFile(join(root, LABELS_CSV), 'utf8'))
+      const parsed = parseLabelsCsv(await readRegularText(join(root, LABELS_CSV), MAX_LABELS_CSV_BYTES))
       csvLabels = parsed.labels
       skipped.push(...parsed.problems)
       const present = new Set(files)

@@ -8,6 +8,7 @@ import type { Dirent } from 'node:fs'
 import { readdir, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { SkippedFile } from '../../shared/schemas/import'
+import { describeFileType } from '../fs/safe-read'
 import { ImportError } from './errors'
 
 export interface ScannedFolder {
@@ -50,7 +51,8 @@ export async function scanFolder(
         isDirectory = false
         isFile = target?.isFile() ?? false
         if (!isFile) {
-          skipped.push({ file: path, reason: 'broken symbolic link' })
+          const reason = target ? `symbolic link to ${describeFileType(target)}` : 'broken symbolic link'
+          skipped.push({ file: path, reason })
           continue
         }
       }

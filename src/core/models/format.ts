@@ -5,16 +5,18 @@
  */
 import { randomBytes } from 'node:crypto'
 import { existsSync } from 'node:fs'
-import { mkdir, open, readFile, readdir, rename, rm, stat } from 'node:fs/promises'
+import { lstat, mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises'
 import path from 'node:path'
 import { z } from 'zod'
 import { ModelMetadataSchema, type ModelMetadata } from '../../shared/schemas/models'
 import { tf } from '../backend'
 import { CnnSettingsSchema } from '../../shared/schemas/training'
+import { makeFolders, writeFailureReason } from '../fs/safe-write'
+import { describeFileType, readRegularFile, SafeReadError, type ReadLimits } from '../fs/safe-read'
 import { cnnShapes, isCnnWeights, type CnnWeights } from '../model/cnn'
 import type { MlpWeights } from '../model/mlp'
 import { paramArrays, type ModelWeights } from '../model/weights'
-import { ModelError } from './errors'
+import { ModelError, type ModelErrorCode } from './errors'
 
 export const MODEL_JSON = 'model.json'
 export const WEIGHTS_BIN = 'weights.bin'
@@ -139,9 +141,62 @@ export async function recoverModelFolder(folder: string): Promise<void> {
 
 /** Node names no path in write errors (ENOSPC, EIO): say which model folder could not be saved. */
 function saveError(folder: string, error: unknown): Error {
+  if (error instanceof ModelError) return error
   const code = (error as { code?: unknown }).code
-  const reason = error instanceof Error ? error.message : String(error)
-  return Object.assign(new Error(`${folder}: cannot save the model (${reason})`), { code, file: folder })
+  return Object.assign(new Error(`${folder}: cannot save the model: ${writeFailureReason(error)}`), {
+    code,
+    file: folder
+  })
+}
+
+/** The files a model folder may hold; anything else means the folder is not ours to replace. */
+const MODEL_FILES = new Set([MODEL_JSON, WEIGHTS_BIN, METADATA_JSON])
+
+/**
+ * What is at `folder`, for a save that would replace it: nothing, an empty folder, or a Digit Studio model
+ * folder (only model files, readable metadata) may be written; anything else (a folder of other files, a file,
+ * a device, a symbolic link) is described in `refused`.
+ */
+export async function modelTargetState(
+  folder: string
+): Promise<{ state: 'absent' | 'empty' | 'model' } | { state: 'refused'; reason: string }> {
+  await recoverModelFolder(folder).catch(() => undefined)
+  const info = await lstat(folder).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return null
+    throw saveError(folder, error)
+  })
+  if (info === null) return { state: 'absent' }
+  if (info.isSymbolicLink()) return { state: 'refused', reason: 'it is a symbolic link' }
+  if (!info.isDirectory()) return { state: 'refused', reason: `it is ${describeFileType(info)}` }
+  const entries = await readdir(folder)
+  if (entries.length === 0) return { state: 'empty' }
+  const others = entries.filter((entry) => !MODEL_FILES.has(entry))
+  if (others.length > 0) {
+    const shown = others.slice(0, 3).join(', ') + (others.length > 3 ? ', …' : '')
+    return { state: 'refused', reason: `it holds files that are not a model's (${shown})` }
+  }
+  const metadata = await readMetadata(folder).catch(() => null)
+  if (metadata === null) return { state: 'refused', reason: 'it has no readable Digit Studio metadata.json' }
+  return { state: 'model' }
+}
+
+/** Throws a `conflict` ModelError unless writing a model to `folder` replaces at most a model folder. */
+export async function assertModelTarget(folder: string): Promise<void> {
+  const target = await modelTargetState(folder)
+  if (target.state === 'refused') {
+    throw new ModelError(
+      'conflict',
+      folder,
+      `will not save a model here: ${target.reason}, and only a Digit Studio model folder is ever replaced. ` +
+        'Choose a new or empty folder.'
+    )
+  }
+}
+
+/** The index of the first NaN or infinite value, or -1. */
+export function firstNonFinite(values: Float32Array): number {
+  for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) return i
+  return -1
 }
 
 /** Writes model.json, weights.bin and metadata.json into `folder`, replacing it atomically. */
@@ -151,13 +206,23 @@ export async function writeModelFolder(
   metadata: ModelMetadata
 ): Promise<void> {
   const parsed = ModelMetadataSchema.parse(metadata)
+  if (paramArrays(weights).some((p) => firstNonFinite(p.values) >= 0)) {
+    throw new ModelError(
+      'bad-model',
+      folder,
+      'cannot save the model: its weights hold NaN or infinite values (the training diverged; ' +
+        'a lower learning rate helps)'
+    )
+  }
+  await assertModelTarget(folder)
   const artifacts = await toArtifacts(weights)
   const parent = path.dirname(path.resolve(folder))
   const base = path.basename(folder)
   const tag = randomBytes(6).toString('hex')
   const temp = path.join(parent, `.${base}.tmp-${tag}`)
   try {
-    await mkdir(temp, { recursive: true })
+    await makeFolders(parent)
+    await mkdir(temp)
     const modelJson = {
       format: 'layers-model',
       generatedBy: `TensorFlow.js tfjs-layers v${tf.version_layers}`,
@@ -184,18 +249,28 @@ export async function writeModelFolder(
   await Promise.all(litter.map((dir) => rm(dir, { recursive: true, force: true })))
 }
 
-async function readJson(file: string): Promise<unknown> {
-  let text: string
+/**
+ * Size caps of a model's files. model.json holds the topology and the manifest (a few kB for any model the
+ * app makes); metadata.json the name, hyperparameters and figures; weights.bin exactly what the manifest
+ * declares, and no manifest may declare more than MAX_WEIGHTS_BYTES.
+ */
+export const MAX_MODEL_JSON_BYTES = 1024 * 1024
+export const MAX_METADATA_BYTES = 256 * 1024
+export const MAX_WEIGHTS_BYTES = 256 * 1024 * 1024
+
+/** A safe read (regular file after links, size cap) as a ModelError naming the file. */
+async function readModelFile(file: string, limits: ReadLimits, missing: ModelErrorCode): Promise<Buffer> {
   try {
-    text = await readFile(file, 'utf8')
+    return await readRegularFile(file, limits)
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code
-    throw new ModelError(
-      code === 'ENOENT' ? 'not-found' : 'io',
-      file,
-      code === 'ENOENT' ? 'file not found' : String(error)
-    )
+    if (!(error instanceof SafeReadError)) throw error
+    const code = error.code === 'not-found' ? missing : error.code === 'unreadable' ? 'io' : 'bad-model'
+    throw new ModelError(code, file, error.reason)
   }
+}
+
+async function readJson(file: string, maxBytes: number): Promise<unknown> {
+  const text = (await readModelFile(file, { maxBytes }, 'not-found')).toString('utf8')
   try {
     return JSON.parse(text)
   } catch (error) {
@@ -205,7 +280,7 @@ async function readJson(file: string): Promise<unknown> {
 
 export async function readMetadata(folder: string): Promise<ModelMetadata> {
   const file = path.join(folder, METADATA_JSON)
-  const result = ModelMetadataSchema.safeParse(await readJson(file))
+  const result = ModelMetadataSchema.safeParse(await readJson(file, MAX_METADATA_BYTES))
   if (!result.success)
     throw new ModelError('bad-model', file, `invalid metadata: ${result.error.issues[0]?.message}`)
   return result.data
@@ -222,23 +297,31 @@ export async function readModelFolder(
   if (!existsSync(folder)) throw new ModelError('not-found', folder, 'model folder not found')
   const metadata = await readMetadata(folder)
   const jsonFile = path.join(folder, MODEL_JSON)
-  const parsed = ModelJsonSchema.safeParse(await readJson(jsonFile))
+  const parsed = ModelJsonSchema.safeParse(await readJson(jsonFile, MAX_MODEL_JSON_BYTES))
   if (!parsed.success)
     throw new ModelError('bad-model', jsonFile, `not a tfjs layers model: ${parsed.error.issues[0]?.message}`)
   const manifest = parsed.data.weightsManifest[0]
   const binFile = path.join(folder, path.basename(manifest.paths[0] ?? WEIGHTS_BIN))
-  let bytes: Buffer
-  try {
-    bytes = await readFile(binFile)
-  } catch {
-    throw new ModelError('bad-model', binFile, 'weights file missing or unreadable')
-  }
   const specs = manifest.weights
+  // The weights' size follows from the architecture the manifest declares: that many bytes are read, no more.
   const needed = specs.reduce((sum, s) => sum + s.shape.reduce((a, b) => a * b, 1) * 4, 0)
-  if (bytes.length !== needed) {
-    throw new ModelError('bad-model', binFile, `holds ${bytes.length} bytes, the manifest needs ${needed}`)
+  if (needed > MAX_WEIGHTS_BYTES) {
+    throw new ModelError(
+      'bad-model',
+      jsonFile,
+      `the manifest declares ${needed} bytes of weights, over the limit of ${MAX_WEIGHTS_BYTES}`
+    )
   }
+  const bytes = await readModelFile(binFile, { maxBytes: needed, exactBytes: needed }, 'bad-model')
   const floats = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length))
+  const bad = firstNonFinite(floats)
+  if (bad >= 0) {
+    throw new ModelError(
+      'bad-model',
+      binFile,
+      `weight ${bad} is ${floats[bad]}, not a finite number: the model cannot give meaningful answers`
+    )
+  }
   if (metadata.architecture.kind === 'cnn') {
     return { metadata, weights: cnnFromFloats(metadata, specs, floats, jsonFile) }
   }

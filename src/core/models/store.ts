@@ -5,16 +5,17 @@
  * outside `dir`.
  */
 import { existsSync, readdirSync } from 'node:fs'
-import { cp, mkdir, readdir, rm } from 'node:fs/promises'
+import { mkdir, readdir, rm, rmdir } from 'node:fs/promises'
 import path from 'node:path'
 import { IdSchema } from '../../shared/contract'
 import type { ModelMetadata } from '../../shared/schemas/models'
 import { createRunner, type ModelWeights } from '../model/weights'
+import { makeFolders, writeFailureReason } from '../fs/safe-write'
 import { ModelError } from './errors'
 import {
   METADATA_JSON,
-  MODEL_JSON,
-  WEIGHTS_BIN,
+  assertModelTarget,
+  modelTargetState,
   readMetadata,
   readModelFolder,
   writeModelFolder
@@ -165,12 +166,32 @@ export class ModelStore {
     return readModelFolder(this.folderOf(id))
   }
 
-  /** A fresh id for a name: its slug, with -2, -3, … appended while taken. */
+  /**
+   * A fresh id for a name (its slug, with -2, -3, … appended while taken), reserved at once by creating its
+   * empty folder: a training that saves at the end of its first epoch cannot replace a model imported or
+   * trained under the same name meanwhile. An empty folder is not listed; releaseId gives it back.
+   */
   async newId(name: string): Promise<string> {
     const base = slugify(name)
-    let id = base
-    for (let n = 2; this.isBuiltin(id) || (await this.exists(id)); n++) id = `${base}-${n}`
-    return id
+    await mkdir(this.dir, { recursive: true })
+    for (let n = 1; ; n++) {
+      const id = n === 1 ? base : `${base.slice(0, 60)}-${n}`
+      if (this.isBuiltin(id)) continue
+      try {
+        await mkdir(this.folderOf(id))
+        return id
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
+          const reason = `cannot create the model folder: ${writeFailureReason(error)}`
+          throw new ModelError('io', this.folderOf(id), reason)
+        }
+      }
+    }
+  }
+
+  /** Gives back an id reserved by newId whose model was never saved (removes the folder only if empty). */
+  async releaseId(id: string): Promise<void> {
+    await rmdir(this.folderOf(id)).catch(() => undefined)
   }
 
   /** Saves (or atomically replaces) a model; the metadata's id is set to `id`. */
@@ -198,7 +219,6 @@ export class ModelStore {
     await rm(folder, { recursive: true, force: true })
   }
 
-  /** Copies a model folder (e.g. one exported earlier) into the library under a fresh id. */
   /**
    * Copies a model folder into the library under a fresh id. A name already in the library gets " (2)", " (3)"…
    * so that importing the same folder twice never gives two models one can't tell apart.
@@ -218,18 +238,29 @@ export class ModelStore {
       (await this.list()).map((m) => m.name)
     )
     const id = await this.newId(name)
-    return this.save(id, weights, { ...metadata, name })
+    try {
+      return await this.save(id, weights, { ...metadata, name })
+    } catch (error) {
+      await this.releaseId(id)
+      throw error
+    }
   }
 
-  /** Writes the model's files into `folder` (created if needed); returns the folder. */
+  /**
+   * Writes the model into `folder`: there if it is new, empty or a model folder (replaced), else into a new
+   * sub-folder named after the model (`<folder>/<id>`, `<id>-2`, …), so an export never overwrites other
+   * files. Returns the folder written.
+   */
   async exportFolder(id: string, folder: string): Promise<string> {
-    const source = this.folderOf(id)
-    await readModelFolder(source) // refuse to export a damaged model
-    const target = path.resolve(folder)
-    await mkdir(target, { recursive: true })
-    for (const file of [MODEL_JSON, WEIGHTS_BIN, METADATA_JSON]) {
-      await cp(path.join(source, file), path.join(target, file))
+    const { metadata, weights } = await this.read(id) // refuses to export a damaged model
+    const chosen = path.resolve(folder)
+    let target = chosen
+    for (let n = 1; (await modelTargetState(target)).state === 'refused'; n++) {
+      if (n > 100) await assertModelTarget(target)
+      target = path.join(chosen, n === 1 ? id : `${id}-${n}`)
     }
+    await makeFolders(path.dirname(target))
+    await writeModelFolder(target, weights, metadata)
     return target
   }
 }

@@ -13,7 +13,7 @@ export {
   type Part
 } from './group'
 export { lineText, readAndChoose, readCrops, toCrop, type DigitCrop } from './read'
-export { segmentPad, type PadInk, type PadPoint } from './strokes'
+export { padWindow, segmentPad, type PadInk, type PadPoint } from './strokes'
 
 import type { ReadLine } from '../../shared/schemas/reading'
 import type { Classifier } from '../import/classifier'

@@ -38,7 +38,7 @@ export function segmentPad({ strokes, ink, darkInk = false }: PadInk): DigitCrop
   if (count === 1) {
     const [digit] = lines[0]
     const pieces = digit.pieces?.map((piece) => toCrop(piece, image, level))
-    return [[{ box: digit.box, image: ink, ...(pieces ? { pieces } : {}) }]]
+    return [[{ box: digit.box, image: padWindow(ink, digit.box), ...(pieces ? { pieces } : {}) }]]
   }
   return lines.map((line) => line.map((digit) => toCrop(digit, image, level)))
 }
@@ -124,4 +124,20 @@ function labelStrokes(
     parts.push({ id, box })
   }
   return { labels, parts }
+}
+
+/**
+ * The square the one-digit pad was: a window as tall as the pad and as wide as it is tall, centred on the digit
+ * (moved to stay within the pad), so one digit on a wide pad is preprocessed exactly as on the square pad.
+ * A pad that is not wider than tall is returned as it is.
+ */
+export function padWindow(ink: GrayImage, box: Box): GrayImage {
+  const side = ink.height
+  if (ink.width <= side) return ink
+  const centre = box.x + box.width / 2
+  const x0 = Math.round(Math.min(ink.width - side, Math.max(0, centre - side / 2)))
+  const data = new Uint8Array(side * side)
+  for (let y = 0; y < side; y++)
+    data.set(ink.data.subarray(y * ink.width + x0, y * ink.width + x0 + side), y * side)
+  return { width: side, height: side, data }
 }

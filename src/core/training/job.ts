@@ -16,7 +16,7 @@ import { selectBackend, type BackendPreference } from '../backend'
 import { loadMnist } from '../data/mnist'
 import { buildMetadata } from '../models/metadata'
 import { ModelStore, slugify } from '../models/store'
-import { writeModelFolder } from '../models/format'
+import { assertModelTarget, readMetadata, writeModelFolder } from '../models/format'
 import type { StepChoice, StepPreference } from './graph'
 import { train, type TrainingControl } from './trainer'
 import type { ModelMetadata } from '../../shared/schemas/models'
@@ -84,20 +84,43 @@ export async function runTrainingJob(job: TrainingJob, callbacks: JobCallbacks):
   const hp = HyperparametersSchema.parse(job.hyperparameters ?? {})
   const backend = await selectBackend(job.backend ?? 'auto')
   log(`backend: ${backend.detail}`)
-  status('loading-data', `Loading MNIST from ${job.mnistFolder}`)
-  const data = await loadMnist(job.mnistFolder, { trainLimit: job.trainSubset, testLimit: job.testSubset })
-  log(`MNIST: ${data.train.count} training and ${data.test.count} test images`)
-
+  // Where the model goes is settled before the data loads: --out must be new, empty or a model folder, and a
+  // library id is reserved now, so nothing saved meanwhile under the same name is replaced at epoch 1.
   const name =
     job.name ??
     (hp.architecture === 'cnn'
       ? `CNN ${hp.cnn.filters.join('-')}-${hp.cnn.denseUnits} · ${hp.epochs} epochs · seed ${hp.seed}`
       : `MLP ${hp.hiddenUnits.join('-')} · ${hp.epochs} epochs · seed ${hp.seed}`)
   const store = job.modelsDir ? new ModelStore({ dir: job.modelsDir }) : null
+  if (job.outFolder) await assertModelTarget(job.outFolder)
   const modelId = job.outFolder
     ? slugify(path.basename(job.outFolder))
     : (job.modelId ?? (await (store as ModelStore).newId(name)))
+  const folder = job.outFolder ?? (store as ModelStore).folderOf(modelId)
   let saved = false
+  const release = async (): Promise<void> => {
+    if (!saved && !job.outFolder && !job.modelId) await store?.releaseId(modelId)
+  }
+  const releaseAndThrow = async (error: unknown): Promise<never> => {
+    await release()
+    throw error
+  }
+
+  // The reserved id goes with this status, so a worker cancelled while loading can give it back.
+  onEvent({
+    kind: 'status',
+    state: 'loading-data',
+    message: `Loading MNIST from ${job.mnistFolder}`,
+    ...(job.outFolder ? {} : { modelId })
+  })
+  const data = await loadMnist(job.mnistFolder, {
+    trainLimit: job.trainSubset,
+    testLimit: job.testSubset
+  }).catch(releaseAndThrow)
+  log(`MNIST: ${data.train.count} training and ${data.test.count} test images`)
+  let currentName = name
+  let deleted = false
+
   let lastSave: { metadata: ModelMetadata; weights: ModelWeights } | null = null
   const save = async (weights: ModelWeights, metadata: ModelMetadata) => {
     if (job.outFolder) await writeModelFolder(job.outFolder, weights, metadata)
@@ -120,9 +143,17 @@ export async function runTrainingJob(job: TrainingJob, callbacks: JobCallbacks):
     onProgress: onEvent,
     onEpoch: async ({ summary, weights }) => {
       onEvent(summary)
+      // Renamed or deleted by the user since the last epoch: keep the new name, never bring it back.
+      const current = saved && !deleted ? await readMetadata(folder).catch(() => null) : null
+      if (saved && current === null && !deleted) {
+        deleted = true
+        log(`${folder} was deleted during training; later epochs are not saved`)
+      }
+      if (deleted) return
+      currentName = current?.name ?? currentName
       const metadata = buildMetadata({
         id: modelId,
-        name,
+        name: currentName,
         hyperparameters: { ...hp, epochs: summary.epoch },
         epochsCompleted: summary.epoch,
         trainSamples: data.train.count,
@@ -134,16 +165,18 @@ export async function runTrainingJob(job: TrainingJob, callbacks: JobCallbacks):
       })
       await save(weights, metadata)
     }
-  })
+  }).catch(releaseAndThrow)
+  await release()
   // The kept model's temperature for the "not sure" flag, fitted on held-out MNIST training images.
   const last = lastSave as { metadata: ModelMetadata; weights: ModelWeights } | null
-  if (last && !callbacks.control?.cancelled()) {
+  if (last && !deleted && !callbacks.control?.cancelled()) {
     status('saving', 'Calibrating the confidences')
     const runner = createRunner(last.weights)
     try {
       const calibration = await calibrateOnMnist((p, n) => runner.predict(p, n), data.train)
       log(`calibration: temperature ${calibration.temperature.toFixed(3)} (${calibration.source})`)
-      await save(last.weights, { ...last.metadata, calibration })
+      const current = await readMetadata(folder).catch(() => null)
+      await save(last.weights, { ...last.metadata, name: current?.name ?? last.metadata.name, calibration })
     } finally {
       runner.dispose()
     }
@@ -151,7 +184,7 @@ export async function runTrainingJob(job: TrainingJob, callbacks: JobCallbacks):
   const testAccuracy = result.lastEpoch?.testAccuracy ?? null
   const kept: KeptModel = {
     id: modelId,
-    name,
+    name: currentName,
     epochsCompleted: result.epochsCompleted,
     epochsPlanned: hp.epochs
   }
@@ -159,13 +192,13 @@ export async function runTrainingJob(job: TrainingJob, callbacks: JobCallbacks):
     ? saved
       ? status(
           'cancelled',
-          `Cancelled; kept "${name}" after epoch ${result.epochsCompleted} of ${hp.epochs}`,
+          `Cancelled; kept "${currentName}" after epoch ${result.epochsCompleted} of ${hp.epochs}`,
           kept
         )
       : status('cancelled', 'Cancelled before the first epoch ended: no model was saved')
     : status(
         'done',
-        `Trained ${result.epochsCompleted} epochs in ${result.seconds.toFixed(1)} s; saved as "${name}"`,
+        `Trained ${result.epochsCompleted} epochs in ${result.seconds.toFixed(1)} s; saved as "${currentName}"`,
         kept
       )
   return {

@@ -144,7 +144,8 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         weights: weights0,
         dropout: hp.dropout,
         learningRate: hp.learningRate,
-        resident: augment ? null : options.train
+        resident: augment ? null : options.train,
+        batches: Math.ceil(options.train.count / Math.min(hp.batchSize, options.train.count)) * hp.epochs
       })
   options.onStep?.(choice)
   const lean = graph ? null : new FlatParameters(paramArrays(weights0), { learningRate: hp.learningRate })

@@ -15,6 +15,12 @@ const POLICY = [
   "form-action 'none'"
 ]
 
+/** The scheme and host the packaged app loads its pages from: app://renderer/index.html. */
+export const APP_SCHEME = 'app'
+export const APP_HOST = 'renderer'
+export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`
+export const APP_INDEX_URL = `${APP_ORIGIN}/index.html`
+
 /** Sent as an HTTP header (Electron session, web mode); frame-ancestors only works there. */
 export const CONTENT_SECURITY_POLICY = [...POLICY, "frame-ancestors 'none'"].join('; ')
 /** Put in index.html's <meta> at build time (covers file:// pages, which get no headers). */
@@ -50,12 +56,15 @@ export function secureWebPreferences(preload: string): SecureWebPreferences {
   }
 }
 
-/** Only the app's own pages may be shown: the packaged file:// renderer, or the dev server in development. */
+/**
+ * Only the app's own pages may be shown or call in: app://renderer (the packaged renderer), or the dev server
+ * in development. Any other URL, file: pages included, gets nothing.
+ */
 export function isAppUrl(url: string, devServerUrl: string | undefined): boolean {
   try {
     const target = new URL(url)
-    if (devServerUrl) return target.origin === new URL(devServerUrl).origin
-    return target.protocol === 'file:'
+    if (devServerUrl && target.origin === new URL(devServerUrl).origin) return true
+    return target.protocol === `${APP_SCHEME}:` && target.host === APP_HOST
   } catch {
     return false
   }

@@ -1,6 +1,6 @@
 import { BrowserWindow, session, shell, type WebContents } from 'electron'
 import { join } from 'node:path'
-import { CONTENT_SECURITY_POLICY, isAppUrl, secureWebPreferences } from './security'
+import { APP_INDEX_URL, CONTENT_SECURITY_POLICY, isAppUrl, secureWebPreferences } from './security'
 
 const devServerUrl = (): string | undefined => process.env.ELECTRON_RENDERER_URL
 
@@ -19,8 +19,7 @@ export function createMainWindow(outDir: string): BrowserWindow {
   lockDown(window.webContents)
   window.once('ready-to-show', () => window.show())
   const dev = devServerUrl()
-  if (dev) void window.loadURL(dev)
-  else void window.loadFile(join(outDir, '../renderer/index.html'))
+  void window.loadURL(dev ?? APP_INDEX_URL)
   return window
 }
 

@@ -2,6 +2,7 @@ import type { Handlers } from '../ipc/router'
 import type { ShellHost } from '../app/shell'
 import type { SettingsStore } from './settings'
 import type { EngineService } from './engine'
+import { rememberConfirmedPath } from './files'
 import type { MnistService } from './mnist'
 import { checkUserPath } from '../../core/paths'
 
@@ -44,6 +45,8 @@ export function appHandlers(
       return next
     },
     'dialog.pickFolder': async ({ title }) => ({ path: await host.pickFolder(title) }),
-    'dialog.saveFile': async ({ defaultName, title }) => ({ path: await host.saveFile(defaultName, title) })
+    'dialog.saveFile': async ({ defaultName, title }) => ({
+      path: rememberConfirmedPath(await host.saveFile(defaultName, title))
+    })
   }
 }

@@ -14,6 +14,9 @@ type ModelCalls = Pick<
 export class ModelService {
   readonly store: ModelStore
   private loaded: { id: string; model: Promise<LoadedModel> } | null = null
+  /** Models a running job (an import) holds: unloading one only marks it, it is disposed when the job ends. */
+  private readonly leases = new Map<LoadedModel, number>()
+  private readonly retired = new Set<LoadedModel>()
 
   constructor(
     dataDir: string,
@@ -60,11 +63,38 @@ export class ModelService {
     return this.store.load(id)
   }
 
+  /**
+   * The active model (or `id`) for a job that runs a while: it stays usable until release(), whatever is
+   * renamed, deleted, activated or switched meanwhile.
+   */
+  async borrow(id?: string): Promise<{ model: LoadedModel; release(): void }> {
+    const model = id ? await this.loadOther(id) : await this.active()
+    if (id) this.retired.add(model)
+    this.leases.set(model, (this.leases.get(model) ?? 0) + 1)
+    let released = false
+    return {
+      model,
+      release: () => {
+        if (released) return
+        released = true
+        const left = (this.leases.get(model) ?? 1) - 1
+        if (left > 0) return void this.leases.set(model, left)
+        this.leases.delete(model)
+        if (this.retired.delete(model)) model.dispose()
+      }
+    }
+  }
+
+  private retire(model: LoadedModel): void {
+    if (this.leases.has(model)) this.retired.add(model)
+    else model.dispose()
+  }
+
   /** Forget the loaded model (after a backend switch, or when it is deleted or replaced). */
   unload(): void {
     const previous = this.loaded
     this.loaded = null
-    void previous?.model.then((model) => model.dispose()).catch(() => undefined)
+    void previous?.model.then((model) => this.retire(model)).catch(() => undefined)
   }
 
   async summaries(): Promise<ModelSummary[]> {

@@ -17,7 +17,7 @@ import {
 } from '../../core/page'
 import { decodeImageFile, ImageDecodeError, loadSharp } from '../../core/preprocess'
 import type { GrayImage } from '../../core/preprocess/types'
-import { readPad } from '../../core/segmentation'
+import { padWindow, readPad } from '../../core/segmentation'
 import type { ImportResultWithId } from '../../shared/schemas/jobs'
 import { ServiceError, type Handlers } from '../ipc/router'
 import { writeFileAtomically } from './files'
@@ -45,7 +45,8 @@ export function readingHandlers(
       const lines = await readPad({ strokes, ink }, model)
       const count = lines.reduce((n, line) => n + line.digits.length, 0)
       // One digit (or none): the pad's single-digit prediction, exactly as predict.image gives it.
-      const single = count <= 1 ? await predictGray(models, ink) : null
+      const box = lines[0]?.digits[0]?.box
+      const single = count <= 1 ? await predictGray(models, box ? padWindow(ink, box) : ink) : null
       return { lines, single, milliseconds: performance.now() - started }
     },
     'read.page': async ({ file }) => {

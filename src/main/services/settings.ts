@@ -1,7 +1,11 @@
-import { readFile } from 'node:fs/promises'
+import { rename } from 'node:fs/promises'
+import { readRegularText } from '../../core/fs/safe-read'
 import { join } from 'node:path'
 import { SettingsSchema, type Settings } from '../../shared/schemas/settings'
 import { writeFileAtomically } from './files'
+
+/** settings.json holds a handful of short fields. */
+const MAX_SETTINGS_BYTES = 64 * 1024
 
 /** Settings remembered between runs, in settings.json of the data folder (written atomically). */
 export class SettingsStore {
@@ -25,12 +29,16 @@ export class SettingsStore {
   async get(): Promise<Settings> {
     if (this.cached) return this.cached
     let stored: unknown = {}
+    let damaged = false
     try {
-      stored = JSON.parse(await readFile(this.file, 'utf8'))
-    } catch {
+      stored = JSON.parse(await readRegularText(this.file, MAX_SETTINGS_BYTES))
+    } catch (error) {
       // Missing or unreadable settings fall back to defaults rather than blocking start-up.
+      damaged = (error as { code?: string }).code !== 'not-found'
     }
     const parsed = SettingsSchema.safeParse(stored)
+    // A damaged file is kept beside the new one (settings.json.bad), not silently overwritten.
+    if (damaged || !parsed.success) await rename(this.file, `${this.file}.bad`).catch(() => undefined)
     this.cached = parsed.success ? parsed.data : SettingsSchema.parse({})
     return this.cached
   }

@@ -55,12 +55,13 @@ export class TestSetService {
   ): Promise<ImportResultWithId> {
     const folder = checkUserPath(request.folder)
     const modelId = request.modelId
-    if (this.running) throw new ServiceError('conflict', 'An import is already running.')
+    if (this.running) throw new ServiceError('conflict', 'An import is already running.', 'alreadyRunning')
     const controller = new AbortController()
     this.running = controller
     this.jobs.importStarted(folder, modelId ?? null)
     try {
-      const classifier = modelId ? await this.models.loadOther(modelId) : await this.models.active()
+      // The import keeps its model to the end, even if it is renamed, deleted or switched meanwhile.
+      const { model: classifier, release } = await this.models.borrow(modelId)
       try {
         const result = await importFolder(folder, classifier, {
           signal: controller.signal,
@@ -73,11 +74,12 @@ export class TestSetService {
         const importId = randomUUID()
         this.results.set(importId, result)
         for (const old of [...this.results.keys()].slice(0, -KEEP_RESULTS)) this.results.delete(old)
-        await this.settings.update({ lastImportFolder: folder })
+        // Remembering the folder is a convenience: a read-only or full data folder must not lose the result.
+        await this.settings.update({ lastImportFolder: folder }).catch(() => undefined)
         await this.jobs.importFinished({ ...result, importId })
         return { ...result, importId }
       } finally {
-        if (modelId) classifier.dispose()
+        release()
       }
     } catch (error) {
       this.jobs.importFailed(toCallError(error))
@@ -105,7 +107,7 @@ export class TestSetService {
       },
       'testset.export': async ({ importId, format, file }) => {
         const exported = exportResult(this.result(importId), format)
-        if (file) await writeFileAtomically(checkUserPath(file), exported.content)
+        if (file) await writeFileAtomically(checkUserPath(file), exported.content, 'if-confirmed')
         return {
           fileName: exported.fileName,
           content: exported.content,

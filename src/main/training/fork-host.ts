@@ -3,7 +3,7 @@ import { fork } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import type { HostMessage, WorkerMessage } from './protocol'
-import { ProcessTrainingHost, type WorkerChannel } from './host'
+import { exitOnce, exitReason, ProcessTrainingHost, type WorkerChannel } from './host'
 
 /**
  * The worker script: the built out/main/training-worker.js beside the bundled main process, else the
@@ -15,30 +15,33 @@ export function resolveWorker(): { file: string; execArgv: string[] } {
   return { file: fileURLToPath(new URL('./worker.ts', import.meta.url)), execArgv: ['--import', 'tsx'] }
 }
 
-export function forkWorker(env: NodeJS.ProcessEnv = process.env): WorkerChannel {
+export interface ForkOptions {
+  env?: NodeJS.ProcessEnv
+  /** The Node binary (tests point it at one that cannot start). */
+  execPath?: string
+}
+
+export function forkWorker({ env = process.env, execPath }: ForkOptions = {}): WorkerChannel {
   const { file, execArgv } = resolveWorker()
-  const child = fork(file, [], { execArgv, env, stdio: ['ignore', 'ignore', 'pipe', 'ipc'] })
+  const child = fork(file, [], { execArgv, env, execPath, stdio: ['ignore', 'ignore', 'pipe', 'ipc'] })
   let stderr = ''
   child.stderr?.on('data', (chunk: Buffer) => {
-    stderr = (stderr + chunk.toString()).slice(-2000)
+    stderr = (stderr + chunk.toString()).slice(-4000)
   })
+  const exit = exitOnce()
+  // A process that cannot be spawned (EMFILE, EAGAIN, ENOENT) emits 'error' and maybe never 'exit'.
+  child.on('error', (error) => exit.end(`cannot start or reach the training process: ${error.message}`))
+  child.once('exit', (code, signal) => exit.end(exitReason(code, signal, stderr)))
   return {
     send: (message: HostMessage) => {
-      if (child.connected) child.send(message)
+      if (child.connected) child.send(message, (error) => error && child.kill())
     },
     onMessage: (listener) => child.on('message', (message) => listener(message as WorkerMessage)),
-    onExit: (listener) =>
-      child.once('exit', (code, signal) =>
-        listener(
-          code === 0
-            ? null
-            : `exit code ${code ?? '-'}, signal ${signal ?? '-'}: ${stderr.trim().split('\n').pop() ?? ''}`
-        )
-      ),
-    kill: () => child.kill()
+    onExit: exit.onExit,
+    kill: () => child.kill('SIGKILL')
   }
 }
 
-export function createForkTrainingHost(env?: NodeJS.ProcessEnv): ProcessTrainingHost {
-  return new ProcessTrainingHost(() => forkWorker(env))
+export function createForkTrainingHost(options: ForkOptions = {}): ProcessTrainingHost {
+  return new ProcessTrainingHost(() => forkWorker(options))
 }

@@ -5,22 +5,31 @@
 import { utilityProcess } from 'electron'
 import { fileURLToPath } from 'node:url'
 import type { HostMessage, WorkerMessage } from './protocol'
-import { ProcessTrainingHost, type WorkerChannel } from './host'
+import { exitOnce, exitReason, ProcessTrainingHost, type WorkerChannel } from './host'
 
 export function utilityWorker(): WorkerChannel {
   const file = fileURLToPath(new URL('./training-worker.js', import.meta.url))
   const child = utilityProcess.fork(file, [], { serviceName: 'Digit Studio training', stdio: 'pipe' })
   let stderr = ''
   child.stderr?.on('data', (chunk: Buffer) => {
-    stderr = (stderr + chunk.toString()).slice(-2000)
+    stderr = (stderr + chunk.toString()).slice(-4000)
   })
+  const exit = exitOnce()
+  // A fatal error in the utility process (or one that cannot start) must become a failed training.
+  child.on('error', (type: string, location: string) =>
+    exit.end(`the training process failed (${type}${location ? ` at ${location}` : ''})`)
+  )
+  child.once('exit', (code: number) => exit.end(exitReason(code, null, stderr)))
   return {
-    send: (message: HostMessage) => child.postMessage(message),
+    send: (message: HostMessage) => {
+      try {
+        child.postMessage(message)
+      } catch {
+        child.kill()
+      }
+    },
     onMessage: (listener) => child.on('message', (message: unknown) => listener(message as WorkerMessage)),
-    onExit: (listener) =>
-      child.once('exit', (code: number) =>
-        listener(code === 0 ? null : `exit code ${code}: ${stderr.trim().split('\n').pop() ?? ''}`)
-      ),
+    onExit: exit.onExit,
     kill: () => {
       child.kill()
     }

@@ -3,7 +3,11 @@
  * Runs under child_process.fork (web mode, CLI, tests) or Electron's utilityProcess (the app);
  * both deliver the same messages, through process.send or process.parentPort.
  */
-import { runTrainingJob } from '../../core/training/job'
+// First: the util shim tfjs-node needs on Node 23+ (see core/backend/node-compat).
+import '../../core/backend/node-compat'
+import { ModelStore } from '../../core/models/store'
+import { runTrainingJob, type TrainingJob } from '../../core/training/job'
+import type { TrainingStatus } from '../../shared/schemas/training'
 import type { HostMessage, WorkerMessage } from './protocol'
 
 interface ParentPort {
@@ -26,6 +30,11 @@ let paused = false
 let cancelled = false
 let resumeWaiters: (() => void)[] = []
 let started = false
+/** The job's state as last reported: while it loads data, nothing can be lost by stopping at once. */
+let state: TrainingStatus['state'] = 'idle'
+let job: TrainingJob | null = null
+/** The library id the job reserved (sent with its loading-data status), given back if cancelled then. */
+let reservedId: string | null = null
 
 function wake(): void {
   for (const resolve of resumeWaiters) resolve()
@@ -56,10 +65,26 @@ onMessage((message) => {
     cancelled = true
     paused = false
     wake()
+    // Loading MNIST cannot be interrupted from inside; no model exists yet, so the process simply ends.
+    if (!started || state === 'idle' || state === 'loading-data') {
+      if (reservedId && job?.modelsDir) void new ModelStore({ dir: job.modelsDir }).releaseId(reservedId)
+      const status = {
+        kind: 'status',
+        state: 'cancelled',
+        message: 'Cancelled before the first epoch ended: no model was saved'
+      } as const
+      send({ type: 'event', event: status })
+      finish({ type: 'finished', status })
+    }
   } else if (message.type === 'start' && !started) {
     started = true
+    job = message.job
     runTrainingJob(message.job, {
-      onEvent: (event) => send({ type: 'event', event }),
+      onEvent: (event) => {
+        if (event.kind === 'status') state = event.state
+        if (event.kind === 'status' && event.state === 'loading-data') reservedId = event.modelId ?? null
+        send({ type: 'event', event })
+      },
       log: (line) => send({ type: 'log', line }),
       control
     }).then(

@@ -4,27 +4,15 @@
  * Origin check keep other local pages and other machines out.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto'
-import { createReadStream, existsSync, statSync } from 'node:fs'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { extname, join, normalize, sep } from 'node:path'
+import type { Duplex } from 'node:stream'
 import { WebSocketServer, type WebSocket } from 'ws'
 import { MAX_REQUEST_BYTES } from '../../shared/contract'
 import type { CallMessage, ServerMessage } from '../../shared/wire'
 import type { EventHub } from '../ipc/events'
 import type { Router } from '../ipc/router'
-import { CONTENT_SECURITY_POLICY } from '../app/security'
-
-const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.json': 'application/json',
-  '.woff2': 'font/woff2'
-}
+import { requestPath, serveRendererFile } from '../app/renderer-files'
 
 export interface WebServerOptions {
   router: Router
@@ -56,29 +44,36 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   const isLocalHost = (request: IncomingMessage): boolean =>
     allowedHosts().includes(request.headers.host ?? '')
 
+  // No request, however malformed, may end the process (and a training with it): every failure is an answer.
   const server: Server = createServer((request, response) => {
     if (!isLocalHost(request)) return reply(response, 403, 'Forbidden host')
-    if (request.method !== 'GET' && request.method !== 'HEAD')
-      return reply(response, 405, 'Method not allowed')
-    serveStatic(options.staticDir, request, response)
+    serveStatic(options.staticDir, request, response).catch(() => {
+      if (!response.headersSent) reply(response, 500, 'Internal error')
+      else response.destroy()
+    })
   })
+  server.on('clientError', (_error, socket) => refuseSocket(socket, 400, 'Bad Request'))
 
   const sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_REQUEST_BYTES })
   server.on('upgrade', (request, socket, head) => {
-    const url = new URL(request.url ?? '/', 'http://127.0.0.1')
-    const origin = request.headers.origin
-    const originOk = origin === undefined || allowedHosts().some((host) => origin === `http://${host}`)
-    if (
-      url.pathname !== '/ws' ||
-      !isLocalHost(request) ||
-      !originOk ||
-      !sameToken(url.searchParams.get('token'), token)
-    ) {
-      socket.write('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n')
-      socket.destroy()
-      return
+    socket.on('error', () => socket.destroy())
+    try {
+      const url = parseRequestUrl(request.url ?? '/')
+      if (url === null) return refuseSocket(socket, 400, 'Bad Request')
+      const origin = request.headers.origin
+      const originOk = origin === undefined || allowedHosts().some((host) => origin === `http://${host}`)
+      if (
+        url.pathname !== '/ws' ||
+        !isLocalHost(request) ||
+        !originOk ||
+        !sameToken(url.searchParams.get('token'), token)
+      ) {
+        return refuseSocket(socket, 403, 'Forbidden')
+      }
+      sockets.handleUpgrade(request, socket, head, (ws) => serveSocket(ws, options))
+    } catch {
+      refuseSocket(socket, 400, 'Bad Request')
     }
-    sockets.handleUpgrade(request, socket, head, (ws) => serveSocket(ws, options))
   })
 
   await new Promise<void>((resolve, reject) => {
@@ -132,18 +127,24 @@ function reply(response: ServerResponse, status: number, text: string): void {
   response.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' }).end(text)
 }
 
-function serveStatic(root: string, request: IncomingMessage, response: ServerResponse): void {
-  const pathname = decodeURIComponent(new URL(request.url ?? '/', 'http://127.0.0.1').pathname)
-  const file = normalize(join(root, pathname === '/' ? 'index.html' : pathname))
-  if (!file.startsWith(normalize(root) + sep) || !existsSync(file) || !statSync(file).isFile()) {
-    return reply(response, 404, 'Not found')
+/** The request's URL, or null where it cannot be parsed or its path cannot be decoded. */
+function parseRequestUrl(raw: string): URL | null {
+  if (requestPath(raw) === null) return null
+  try {
+    return new URL(raw, 'http://127.0.0.1')
+  } catch {
+    return null
   }
-  response.writeHead(200, {
-    'content-type': MIME[extname(file)] ?? 'application/octet-stream',
-    'content-security-policy': CONTENT_SECURITY_POLICY,
-    'x-content-type-options': 'nosniff',
-    'cache-control': 'no-store'
-  })
-  if (request.method === 'HEAD') return void response.end()
-  createReadStream(file).pipe(response)
+}
+
+function refuseSocket(socket: Duplex, status: number, text: string): void {
+  if (socket.writable)
+    socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`)
+  setTimeout(() => socket.destroy(), 1000).unref()
+}
+
+async function serveStatic(root: string, request: IncomingMessage, response: ServerResponse): Promise<void> {
+  const answer = await serveRendererFile(root, request.url ?? '/', request.method ?? 'GET')
+  response.writeHead(answer.status, answer.headers)
+  response.end(answer.body ?? undefined)
 }

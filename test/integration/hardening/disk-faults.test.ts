@@ -4,10 +4,11 @@
  * entries (/sys: EPERM), and /dev/full (ENOSPC) reached through a symbolic link or the model writer's test hook.
  * Each must end in a clear message that names the path and the reason, and leave the previous data intact.
  */
-import { mkdirSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { selectBackend } from '../../../src/core/backend'
+import { safeWriteHooks } from '../../../src/core/fs/safe-write'
 import { ModelStore, saveHooks } from '../../../src/core/models'
 import { ErrorCodeSchema } from '../../../src/shared/contract'
 import { writeDigitFolder } from '../../support/digit-folder'
@@ -31,12 +32,22 @@ function fillDiskDuringNextSave(): void {
   }
 }
 
+/** Makes the next export's write hit a full disk (a real ENOSPC from /dev/full). Exports no longer follow a
+ * link planted at a temporary name (issue 13), so the fault comes through the writer's test hook. */
+function fillDiskDuringNextExport(): void {
+  safeWriteHooks.beforeWrite = () => {
+    safeWriteHooks.beforeWrite = undefined
+    writeFileSync('/dev/full', 'a table that does not fit')
+  }
+}
+
 beforeAll(async () => {
   writeFileSync(aFile, 'not a folder')
   await selectBackend('cpu')
 })
 afterEach(() => {
   saveHooks.afterFile = undefined
+  safeWriteHooks.beforeWrite = undefined
 })
 afterAll(() => {
   recordFigures('disk-faults', { messages: figures })
@@ -115,7 +126,7 @@ describe.skipIf(!hasMnist())('through the contract', () => {
     expect(result.ok).toBe(false)
     if (result.ok) return
     expect(result.error.code).toBe('io')
-    expect(result.error.message).toMatch(/no space/i)
+    expect(result.error.message).toMatch(/disk is full|no space/i)
     const list = await app.call('models.list', {})
     expect(list.ok && (list.value as { id: string; name: string }[]).find((m) => m.id === 'mine')?.name).toBe(
       v.metadata.name
@@ -141,8 +152,7 @@ describe.skipIf(!hasMnist())('through the contract', () => {
     const folder = path.join(root, 'exports')
     mkdirSync(folder)
     const file = path.join(folder, 'results.csv')
-    // The export writes `<file>.<pid>.tmp` first: point that at /dev/full.
-    symlinkSync('/dev/full', `${file}.${process.pid}.tmp`)
+    fillDiskDuringNextExport()
     const result = await app.call('testset.export', { importId, format: 'per-digit-csv', file })
     expect(result.ok).toBe(false)
     if (result.ok) return
@@ -158,7 +168,7 @@ describe.skipIf(!hasMnist())('through the contract', () => {
     const folder = path.join(root, 'exports-2')
     mkdirSync(folder)
     const file = path.join(folder, 'results.csv')
-    symlinkSync('/dev/full', `${file}.${process.pid}.tmp`)
+    fillDiskDuringNextExport()
     const result = await app.call('testset.export', { importId, format: 'per-digit-csv', file })
     expect(!result.ok && result.error.message).toContain(file)
   })

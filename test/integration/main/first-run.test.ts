@@ -8,7 +8,6 @@ import { homedir, tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { defaultMnist } from '../../../src/core/paths'
-import type { AppInfo } from '../../../src/shared/contract'
 import { startServices, type RunningServices } from '../../support/services'
 
 let dataDir: string
@@ -32,7 +31,7 @@ describe('first run', () => {
     const info = await running.call('app.info', {})
     expect(info.ok).toBe(true)
     if (!info.ok) return
-    const { mnistDefault } = info.value as AppInfo
+    const { mnistDefault } = info.value
     expect(mnistDefault).toEqual(defaultMnist(dataDir))
     const status = await running.call('mnist.status', {})
     expect(status).toMatchObject({

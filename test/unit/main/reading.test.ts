@@ -3,9 +3,11 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { hasMnist } from '../../support/paths'
+import { padWindow } from '../../../src/core/segmentation'
 import { rasterise, writeNumber } from '../../support/reading-ink'
 import { buildPage, mnistDigits, type BuiltPage } from '../../support/reading-pages'
 import { startServices, type RunningServices } from '../../support/services'
+import type { CallName, CallRequest, CallResponse } from '../../../src/shared/contract'
 
 const root = mkdtempSync(path.join(tmpdir(), 'digit-reading-service-'))
 let running: RunningServices
@@ -26,9 +28,11 @@ afterAll(async () => {
   rmSync(root, { recursive: true, force: true })
 })
 
-const ok = <T>(result: { ok: true; value: T } | { ok: false; error: unknown }): T => {
+/** A call that must succeed, typed by the contract. */
+async function ok<N extends CallName>(name: N, request: CallRequest<N>): Promise<CallResponse<N>> {
+  const result = await running.call(name, request)
   if (!result.ok) throw new Error(JSON.stringify(result.error))
-  return result.value
+  return result.value as CallResponse<N>
 }
 
 describe('read.pad', () => {
@@ -36,7 +40,7 @@ describe('read.pad', () => {
     const strokes = writeNumber(['two', 'zero', 'two', 'six'], 20, 40, 25)
     const ink = rasterise(strokes, 480, 180, 10)
     const pixels = Buffer.from(ink.data).toString('base64')
-    const many = ok(await running.call('read.pad', { width: 480, height: 180, pixels, strokes }))
+    const many = await ok('read.pad', { width: 480, height: 180, pixels, strokes })
     expect(many.lines).toHaveLength(1)
     expect(many.lines[0].digits).toHaveLength(4)
     expect(many.single).toBeNull()
@@ -44,10 +48,14 @@ describe('read.pad', () => {
     const one = writeNumber(['seven'], 200, 40, 0)
     const oneInk = rasterise(one, 480, 180, 10)
     const onePixels = Buffer.from(oneInk.data).toString('base64')
-    const single = ok(
-      await running.call('read.pad', { width: 480, height: 180, pixels: onePixels, strokes: one })
-    )
-    const predicted = ok(await running.call('predict.image', { width: 480, height: 180, pixels: onePixels }))
+    const single = await ok('read.pad', { width: 480, height: 180, pixels: onePixels, strokes: one })
+    // The one-digit pad was a square as tall as the pad: the same digit drawn there.
+    const window = padWindow(oneInk, single.lines[0].digits[0].box)
+    const predicted = await ok('predict.image', {
+      width: window.width,
+      height: window.height,
+      pixels: Buffer.from(window.data).toString('base64')
+    })
     expect(single.single?.probabilities).toEqual(predicted.probabilities)
     expect(single.lines[0].digits[0].digit).toBe(predicted.digit)
   })
@@ -60,15 +68,13 @@ describe('read.pad', () => {
 
 describe.skipIf(missing)('read.page, read.export, read.cut', () => {
   it('reads a page with a preview and exports its lines', async () => {
-    const reading = ok(await running.call('read.page', { file: pageFile }))
+    const reading = await ok('read.page', { file: pageFile })
     expect(reading.lines.map((l) => l.digits.length)).toEqual([5, 5, 5])
     expect(reading.preview.dataUrl).toMatch(/^data:image\/png;base64,/)
-    const csv = ok(await running.call('read.export', { pages: [reading], format: 'csv' }))
+    const csv = await ok('read.export', { pages: [reading], format: 'csv' })
     expect(csv.content.split('\r\n')[0]).toBe('\uFEFFfile,line,text,digits,lowest_confidence')
     expect(csv.content.split('\r\n')).toHaveLength(5)
-    const json = JSON.parse(
-      ok(await running.call('read.export', { pages: [reading], format: 'json' })).content
-    )
+    const json = JSON.parse((await ok('read.export', { pages: [reading], format: 'json' })).content)
     expect(json.files[0].lines).toHaveLength(3)
   })
 
@@ -82,17 +88,14 @@ describe.skipIf(missing)('read.page, read.export, read.cut', () => {
 
   it('cuts pages into a labelled folder that is imported at once', async () => {
     const out = path.join(root, 'cut')
-    const cut = ok(
-      await running.call('read.cut', { files: [pageFile], out, rule: { kind: 'rows', digits: '01' } })
-    )
+    const cut = await ok('read.cut', { files: [pageFile], out, rule: { kind: 'rows', digits: '01' } })
     expect(cut.written).toBe(10)
     expect(cut.unassigned).toHaveLength(5)
     expect(readdirSync(out).sort()).toEqual(['0', '1'])
     expect(cut.result?.evaluation?.samples).toBe(10)
     const sample = cut.result?.samples[0].file ?? ''
-    const image = ok(
-      await running.call('testset.sampleImage', { importId: cut.result?.importId ?? '', file: sample })
-    )
+    const importId = cut.result?.importId ?? ''
+    const image = await ok('testset.sampleImage', { importId, file: sample })
     expect(image.dataUrl).toMatch(/^data:image\/png/)
   })
 })

@@ -69,8 +69,18 @@ describe('the main window', () => {
     handlers['will-navigate'](event, 'https://evil.example/')
     expect(event.preventDefault).toHaveBeenCalled()
     const allowed = { preventDefault: vi.fn() }
-    handlers['will-navigate'](allowed, 'file:///app/out/renderer/index.html')
+    handlers['will-navigate'](allowed, 'app://renderer/index.html')
     expect(allowed.preventDefault).not.toHaveBeenCalled()
+    // Any local HTML page the window might reach is not the app (issue 13, item 5).
+    for (const url of [
+      'file:///app/out/renderer/index.html',
+      'file:///tmp/evil.html',
+      'app://other/index.html'
+    ]) {
+      const refused = { preventDefault: vi.fn() }
+      handlers['will-navigate'](refused, url)
+      expect(refused.preventDefault, url).toHaveBeenCalled()
+    }
     expect(handlers['window-open']({ url: 'https://example.org' })).toEqual({ action: 'deny' })
   })
 

@@ -11,9 +11,6 @@
  * step's, one block of up to 100 batches per call; the dropout masks are the lean step's (tf.randomUniform
  * with the same per-layer seeds) and are fed in.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import os from 'node:os'
-import path from 'node:path'
 import { tf } from '../../backend'
 import { PIXELS, type DigitSet } from '../../data/mnist'
 import { CLASSES, sizesOf, type MlpWeights, type TensorLayer } from '../../model/mlp'
@@ -21,19 +18,13 @@ import type { Random } from '../../model/random'
 import type { Augmenter } from '../augment'
 import { copyImages, fillLabels } from '../tensors'
 import type { StepTimes } from './timing'
+import type { Signature } from './graph-def'
 import { BETA1, BETA2, SCALARS, buildMlpGraph } from './mlp-graph'
+import { NativeSession } from './session'
 
 /** Batches per native call, largest first (a block never crosses a report point or the epoch's end). */
 export const BLOCKS = [50, 10, 1]
 const EPSILON = 1e-7
-
-interface SavedModel {
-  predict(inputs: Record<string, tf.Tensor>): Record<string, tf.Tensor>
-  dispose(): void
-}
-interface NodeApi {
-  node?: { loadSavedModel(dir: string, tags: string[], signature: string): Promise<SavedModel> }
-}
 
 export interface GraphStepOptions {
   weights: MlpWeights
@@ -65,7 +56,8 @@ export class GraphStep {
   private ints = new Int32Array(0)
 
   private constructor(
-    private readonly models: { init: SavedModel; read: SavedModel; train: Map<number, SavedModel> },
+    private readonly session: NativeSession,
+    private readonly signatures: Record<string, Signature>,
     private readonly sizes: number[],
     private readonly dropout: number,
     private readonly resident: boolean,
@@ -76,36 +68,23 @@ export class GraphStep {
   }
 
   /** Writes, loads and initialises the graph; throws when tfjs-node cannot run it. */
-  static async open(options: GraphStepOptions): Promise<GraphStep> {
-    if (tf.getBackend() !== 'tensorflow')
+  static open(options: GraphStepOptions): GraphStep {
+    if (tf.getBackend() !== 'tensorflow') {
       throw new Error(`the active backend is ${tf.getBackend()}, not tensorflow`)
-    const moduleName = '@tensorflow/tfjs-node'
-    const api = (await import(moduleName)) as NodeApi
-    const load = api.node?.loadSavedModel
-    if (!load) throw new Error('tfjs-node has no loadSavedModel')
+    }
     const sizes = sizesOf(options.weights)
     const resident = options.resident
-    const { bytes, nodes } = buildMlpGraph({
+    const { bytes, nodes, signatures } = buildMlpGraph({
       sizes,
       blocks: BLOCKS,
       dropout: options.dropout > 0,
       resident: resident ? resident.count : null
     })
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'digit-studio-graph-'))
-    const loaded: SavedModel[] = []
+    const session = NativeSession.open(bytes)
     try {
-      writeFileSync(path.join(dir, 'saved_model.pb'), bytes)
-      const open = async (signature: string) => {
-        const model = await load(dir, ['serve'], signature)
-        loaded.push(model)
-        return model
-      }
-      const init = await open('init')
-      const read = await open('read')
-      const train = new Map<number, SavedModel>()
-      for (const k of BLOCKS) train.set(k, await open(`train_${k}`))
       const step = new GraphStep(
-        { init, read, train },
+        session,
+        signatures,
         sizes,
         options.dropout,
         resident !== null,
@@ -115,11 +94,8 @@ export class GraphStep {
       step.assign(options.weights, resident)
       return step
     } catch (error) {
-      for (const model of loaded) model.dispose()
+      session.dispose()
       throw error
-    } finally {
-      // The session holds the graph in memory: the file is no longer needed.
-      rmSync(dir, { recursive: true, force: true })
     }
   }
 
@@ -138,7 +114,7 @@ export class GraphStep {
         feeds.images = tf.tensor2d(packed, [resident.count, PIXELS / 4], 'int32')
         feeds.labels = tf.tensor1d(Int32Array.from(resident.labels.subarray(0, resident.count)), 'int32')
       }
-      const { done } = this.models.init.predict(feeds)
+      const { done } = this.session.run(this.signatures.init, feeds)
       done.dataSync()
     })
   }
@@ -165,8 +141,8 @@ export class GraphStep {
   /** Runs one block natively; returns [summed loss, correct answers] over its samples. */
   run(block: Block): tf.Tensor1D {
     const { batches: K, batchSize: B } = block
-    const model = this.models.train.get(K)
-    if (!model) throw new Error(`no graph signature for blocks of ${K} batches`)
+    const signature = this.signatures[`train_${K}`]
+    if (!signature) throw new Error(`no graph signature for blocks of ${K} batches`)
     if (!this.resident) this.buffers(K * B)
     const hidden = this.sizes.slice(1, -1)
     const masks = this.dropout > 0 ? hidden.map((h) => new Float32Array(K * B * h)) : []
@@ -210,7 +186,7 @@ export class GraphStep {
     masks.forEach((mask, i) => (feeds[`mask${i}`] = tf.tensor3d(mask, [K, B, hidden[i]])))
     block.times?.endData()
     try {
-      return model.predict(feeds).stats as tf.Tensor1D
+      return this.session.run(signature, feeds).stats as tf.Tensor1D
     } finally {
       tf.dispose(Object.values(feeds))
     }
@@ -218,7 +194,7 @@ export class GraphStep {
 
   /** The weights as backend tensors (call inside tf.tidy). */
   layers(): TensorLayer[] {
-    const out = this.models.read.predict({ token: tf.scalar(0) })
+    const out = this.session.run(this.signatures.read, { token: tf.scalar(0) })
     return this.sizes.slice(1).map((_, i) => ({
       kernel: out[`w${i}`] as tf.Tensor2D,
       bias: out[`b${i}`] as tf.Tensor1D
@@ -240,8 +216,7 @@ export class GraphStep {
   dispose(): void {
     if (this.disposed) return
     this.disposed = true
-    const { init, read, train } = this.models
-    for (const model of [init, read, ...train.values()]) model.dispose()
+    this.session.dispose()
   }
 }
 

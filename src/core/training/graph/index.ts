@@ -23,14 +23,23 @@ function preferenceFromEnv(): StepPreference | undefined {
 }
 
 const LEAN = 'lean step (one batch per call)'
+/**
+ * Below this many batches `auto` keeps the lean step: the graph's start-up (writing and loading it, the first
+ * call's graph optimisation, about a second) costs more than it saves on a short run.
+ */
+export const GRAPH_MIN_BATCHES = 500
 
 export async function openTrainingStep(
   preference: StepPreference,
-  options: GraphStepOptions
+  options: GraphStepOptions & { batches: number }
 ): Promise<{ graph: GraphStep | null; choice: StepChoice }> {
   const effective = preferenceFromEnv() ?? preference
   if (effective === 'lean') {
     return { graph: null, choice: { kind: 'lean', detail: `${LEAN}: the graph step is turned off` } }
+  }
+  if (effective === 'auto' && options.batches < GRAPH_MIN_BATCHES) {
+    const detail = `${LEAN}: ${options.batches} batches only, fewer than the graph step's start-up is worth (${GRAPH_MIN_BATCHES})`
+    return { graph: null, choice: { kind: 'lean', detail } }
   }
   if (tf.getBackend() !== 'tensorflow') {
     return {
@@ -39,7 +48,7 @@ export async function openTrainingStep(
     }
   }
   try {
-    const graph = await GraphStep.open(options)
+    const graph = GraphStep.open(options)
     return {
       graph,
       choice: { kind: 'graph', detail: `graph step (up to ${graph.maxBlock} batches per native call)` }

@@ -80,7 +80,11 @@ const spec = (tensor: string, dtype: TensorSpec['dtype'], shape: number[]): Tens
   shape
 })
 
-export function buildMlpGraph(options: MlpGraphOptions): { bytes: Uint8Array; nodes: number } {
+export function buildMlpGraph(options: MlpGraphOptions): {
+  bytes: Uint8Array
+  nodes: number
+  signatures: Record<string, Signature>
+} {
   const { sizes } = options
   const g = new GraphBuilder()
   const layers: Layer[] = []
@@ -292,5 +296,5 @@ export function buildMlpGraph(options: MlpGraphOptions): { bytes: Uint8Array; no
     const done = g.op('Identity', [stats, ...updates.flat().map((u) => `^${u}`)], T, `${p}/stats`)
     signatures[p] = { inputs, outputs: { stats: spec(done, DT_FLOAT, [2]) } }
   }
-  return { bytes: g.toSavedModel(signatures), nodes: g.size }
+  return { bytes: g.toSavedModel(signatures), nodes: g.size, signatures }
 }

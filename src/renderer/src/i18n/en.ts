@@ -100,7 +100,7 @@ export const en = {
   draw: {
     title: 'Draw a digit',
     subtitle:
-      'Write one digit (0–9) with the mouse, a pen or your finger. The prediction updates as you draw.',
+      'Write a digit (0–9), or a number of up to about six digits side by side, with the mouse, a pen or your finger. The reading updates as you draw.',
     canvasLabel: 'Drawing pad',
     penWidth: 'Pen width',
     undo: 'Undo',
@@ -108,6 +108,8 @@ export const en = {
     shortcuts: 'Delete clears · Ctrl+Z undoes',
     prediction: 'Prediction',
     predicted: 'Predicted digit: {{digit}}',
+    predictedNumber: 'Predicted number: {{number}}',
+    lowestConfidence: 'Least sure digit: {{percent}}% confident',
     confidence: '{{percent}}% confident',
     empty: 'Draw a digit',
     emptyHint: 'Start writing on the pad — the model guesses as you go.',

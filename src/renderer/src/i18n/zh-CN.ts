@@ -97,7 +97,7 @@ export const zhCN: Messages = {
   },
   draw: {
     title: '书写数字',
-    subtitle: '用鼠标、手写笔或手指写一个数字（0–9），预测结果会随书写实时更新。',
+    subtitle: '用鼠标、手写笔或手指写一个数字（0–9），或并排写一个最多约六位的数，识别结果会随书写实时更新。',
     canvasLabel: '书写板',
     penWidth: '笔宽',
     undo: '撤销',
@@ -105,6 +105,8 @@ export const zhCN: Messages = {
     shortcuts: 'Delete 清除 · Ctrl+Z 撤销',
     prediction: '预测',
     predicted: '预测数字：{{digit}}',
+    predictedNumber: '预测数：{{number}}',
+    lowestConfidence: '最不确定的数字：置信度 {{percent}}%',
     confidence: '置信度 {{percent}}%',
     empty: '请写一个数字',
     emptyHint: '在书写板上开始书写，模型会边写边猜。',

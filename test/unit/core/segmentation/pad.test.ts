@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { readPad, segmentPad } from '../../../../src/core/segmentation'
+import { padWindow, readPad, segmentPad } from '../../../../src/core/segmentation'
 import { toMnistForm } from '../../../../src/core/preprocess/mnist-form'
 import { SHAPES, ellipse, place, rasterise, writeNumber, type StrokeList } from '../../../support/reading-ink'
 
@@ -28,7 +28,9 @@ describe('numbers on the pad', () => {
     const lines = segmentPad(input)
     expect(lines).toHaveLength(1)
     expect(lines[0]).toHaveLength(1)
-    expect(lines[0][0].image).toBe(input.ink)
+    // The square window the one-digit pad was, around the digit.
+    expect(lines[0][0].image).toEqual(padWindow(input.ink, lines[0][0].box))
+    expect(lines[0][0].image.width).toBe(H)
     expect(lines[0][0].formOptions).toBeUndefined()
     expect(lines[0][0].box.x).toBeGreaterThanOrEqual(300 - 6)
     expect(lines[0][0].box.x).toBeLessThanOrEqual(308 + 6)

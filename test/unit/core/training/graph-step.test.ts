@@ -8,7 +8,12 @@ import { backendFailure, useBackend } from '../../../../src/core/backend'
 import type { DigitSet } from '../../../../src/core/data/mnist'
 import { paramArrays, type ModelWeights } from '../../../../src/core/model/weights'
 import { Random } from '../../../../src/core/model/random'
-import { TRAINING_STEP_ENV, type StepChoice } from '../../../../src/core/training/graph'
+import {
+  GRAPH_MIN_BATCHES,
+  TRAINING_STEP_ENV,
+  type StepChoice,
+  type StepPreference
+} from '../../../../src/core/training/graph'
 import { train, type TrainOptions } from '../../../../src/core/training/trainer'
 import { HyperparametersSchema, type BatchProgress } from '../../../../src/shared/schemas/training'
 
@@ -60,7 +65,7 @@ afterEach(() => {
   delete process.env[TRAINING_STEP_ENV]
 })
 
-async function run(step: 'graph' | 'lean', hyperparameters: object, extra: Partial<TrainOptions> = {}) {
+async function run(step: StepPreference, hyperparameters: object, extra: Partial<TrainOptions> = {}) {
   let choice: StepChoice | null = null
   const result = await train({
     hyperparameters: HyperparametersSchema.parse({
@@ -165,6 +170,14 @@ describe('the graph step', () => {
     const result = await run('graph', { epochs: 1 })
     expect(result.step.kind).toBe('lean')
     expect(result.step.detail).toMatch(/turned off/)
+  })
+
+  it('auto keeps the lean step for a run too short for the graph step’s start-up, and says so', async (t) => {
+    if (tensorflow) return t.skip()
+    // 26 batches an epoch: 2 epochs are far below GRAPH_MIN_BATCHES.
+    const result = await run('auto', { epochs: 2 })
+    expect(result.step.kind).toBe('lean')
+    expect(result.step.detail).toMatch(new RegExp(`52 batches only.*${GRAPH_MIN_BATCHES}`))
   })
 
   it('falls back to the lean step on a backend without TensorFlow sessions and says why', async () => {

@@ -91,7 +91,7 @@ describe('flat Adam', () => {
   // Reference: Adam (Kingma & Ba, Algorithm 1) in float64. tf.train.adam itself drifts ~8e-5 from it
   // here because it forms 1 - 0.999^t in float32.
   // On wasm the moments live in JavaScript (FlatParameters' host mode): the same maths.
-  it.each(['tensorflow', 'wasm'] as const)('matches a float64 Adam step for step on %s', async (name, t) => {
+  it.for(['tensorflow', 'wasm'] as const)('matches a float64 Adam step for step on %s', async (name, t) => {
     try {
       await useBackend(name)
     } catch (error) {

@@ -3,8 +3,11 @@
  * crisp on screen and small (grayscale, ink bright) for the model.
  */
 export const PAD_SIZE = 280
-/** Side of the grayscale image sent for prediction (the contract allows up to 1024; small is fast). */
+/** The pad is three times wider than tall: room for about six digits side by side. */
+export const PAD_WIDTH = 3 * PAD_SIZE
+/** Height of the grayscale image sent for reading (the contract allows up to 1024; small is fast). */
 export const SEND_SIZE = 140
+export const SEND_WIDTH = 3 * SEND_SIZE
 
 export interface StrokePoint {
   x: number
@@ -52,18 +55,32 @@ export function drawStrokes(
 
 let offscreen: HTMLCanvasElement | null = null
 
-/** The strokes as SEND_SIZE² 8-bit grayscale, white ink on black (MNIST's polarity), base64-encoded. */
-export function strokesToGray(strokes: readonly Stroke[]): { width: number; height: number; pixels: string } {
-  offscreen ??= Object.assign(document.createElement('canvas'), { width: SEND_SIZE, height: SEND_SIZE })
+/**
+ * The strokes as SEND_WIDTH×SEND_SIZE 8-bit grayscale, white ink on black (MNIST's polarity), base64-encoded,
+ * with the strokes' points in the same pixels (the reading groups ink by stroke).
+ */
+export function strokesToGray(strokes: readonly Stroke[]): {
+  width: number
+  height: number
+  pixels: string
+  strokes: { x: number; y: number }[][]
+} {
+  offscreen ??= Object.assign(document.createElement('canvas'), { width: SEND_WIDTH, height: SEND_SIZE })
   const context = offscreen.getContext('2d', { willReadFrequently: true })
   if (!context) throw new Error('Canvas 2D is not available')
+  const scale = SEND_SIZE / PAD_SIZE
   context.fillStyle = '#000'
-  context.fillRect(0, 0, SEND_SIZE, SEND_SIZE)
-  drawStrokes(context, strokes, SEND_SIZE / PAD_SIZE, '#fff')
-  const rgba = context.getImageData(0, 0, SEND_SIZE, SEND_SIZE).data
-  const gray = new Uint8Array(SEND_SIZE * SEND_SIZE)
+  context.fillRect(0, 0, SEND_WIDTH, SEND_SIZE)
+  drawStrokes(context, strokes, scale, '#fff')
+  const rgba = context.getImageData(0, 0, SEND_WIDTH, SEND_SIZE).data
+  const gray = new Uint8Array(SEND_WIDTH * SEND_SIZE)
   for (let i = 0; i < gray.length; i++) gray[i] = rgba[i * 4]
-  return { width: SEND_SIZE, height: SEND_SIZE, pixels: bytesToBase64(gray) }
+  return {
+    width: SEND_WIDTH,
+    height: SEND_SIZE,
+    pixels: bytesToBase64(gray),
+    strokes: strokes.map((stroke) => stroke.map((p) => ({ x: p.x * scale, y: p.y * scale })))
+  }
 }
 
 export function bytesToBase64(bytes: Uint8Array): string {

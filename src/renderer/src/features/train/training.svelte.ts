@@ -15,33 +15,66 @@ import { api, invoke } from '../../lib/api'
 import { refreshModels } from '../models/models.svelte'
 
 const MAX_LOG_LINES = 2000
+/** Batch points kept in the window; beyond, every other older one goes (like main's history). */
+const MAX_BATCH_POINTS = 4000
+/** Events are applied to the view at most this often, so a fast run never floods the page. */
+const FLUSH_MS = 100
 
-export const training = $state<{
-  state: TrainingState
-  message: string | null
-  modelId: string | null
+/**
+ * The run's fields. The arrays are raw (replaced, never mutated), so each flush costs one update, not one per
+ * point; `revision` increases with every flush that added points.
+ */
+class TrainingRun {
+  state = $state<TrainingState>('idle')
+  message = $state<string | null>(null)
+  modelId = $state<string | null>(null)
   /** What the ended run kept (name, after which epoch), as main reported it. */
-  kept: KeptModel | null
-  epochs: number
-  batches: BatchProgress[]
-  epochSummaries: EpochSummary[]
-  log: string[]
-  /** The report interval of the run (for the curves' legend). */
-  reportEvery: number | null
-  /** Increases on every batch/epoch event, so charts can redraw without deep-watching arrays. */
-  revision: number
-}>({
-  state: 'idle',
-  message: null,
-  modelId: null,
-  kept: null,
-  epochs: 0,
+  kept = $state.raw<KeptModel | null>(null)
+  epochs = $state(0)
+  batches = $state.raw<BatchProgress[]>([])
+  epochSummaries = $state.raw<EpochSummary[]>([])
+  log = $state.raw<string[]>([])
+  /** The report interval asked for (the curves' legend reads the real one from the points). */
+  reportEvery = $state<number | null>(null)
+  revision = $state(0)
+}
+
+export const training = new TrainingRun()
+
+/** Events received since the last flush. */
+let queued: { batches: BatchProgress[]; epochs: EpochSummary[]; log: string[] } = {
   batches: [],
-  epochSummaries: [],
-  log: [],
-  reportEvery: null,
-  revision: 0
-})
+  epochs: [],
+  log: []
+}
+let flushTimer: ReturnType<typeof setTimeout> | null = null
+
+function thin(batches: BatchProgress[]): BatchProgress[] {
+  if (batches.length <= MAX_BATCH_POINTS) return batches
+  const last = batches.length - 1
+  return batches.filter((_, i) => i % 2 === 0 || i === last)
+}
+
+function flush(): void {
+  flushTimer = null
+  const { batches, epochs, log } = queued
+  queued = { batches: [], epochs: [], log: [] }
+  if (batches.length) training.batches = thin([...training.batches, ...batches])
+  if (epochs.length) training.epochSummaries = [...training.epochSummaries, ...epochs]
+  if (log.length) training.log = [...training.log, ...log].slice(-MAX_LOG_LINES)
+  if (batches.length || epochs.length) training.revision++
+}
+
+function scheduleFlush(): void {
+  flushTimer ??= setTimeout(flush, FLUSH_MS)
+}
+
+/** Drops what is queued (a new run, or a snapshot that replaces everything). */
+function dropQueued(): void {
+  if (flushTimer) clearTimeout(flushTimer)
+  flushTimer = null
+  queued = { batches: [], epochs: [], log: [] }
+}
 
 export const activeStates: TrainingState[] = ['loading-data', 'running', 'paused', 'saving']
 
@@ -62,6 +95,7 @@ export function trainingFraction(): number {
 }
 
 export function resetRun(epochs: number, reportEvery: number): void {
+  dropQueued()
   training.epochs = epochs
   training.reportEvery = reportEvery
   training.batches = []
@@ -74,6 +108,11 @@ export function resetRun(epochs: number, reportEvery: number): void {
 }
 
 export function applyStatus(status: Omit<TrainingStatus, 'kind'>): void {
+  // The points before a status change are shown with it.
+  if (flushTimer) {
+    clearTimeout(flushTimer)
+    flush()
+  }
   const finished =
     training.state !== status.state && (status.state === 'done' || status.state === 'cancelled')
   training.state = status.state
@@ -95,6 +134,7 @@ export function applyTrainingSnapshot(job: TrainingJobState | null): void {
   const late = buffered
   buffered = null
   if (!job) return
+  dropQueued()
   const lastStep = job.batches.at(-1)?.step ?? -1
   const lastEpoch = job.epochSummaries.at(-1)?.epoch ?? 0
   training.epochs = job.epochs
@@ -111,11 +151,6 @@ export function applyTrainingSnapshot(job: TrainingJobState | null): void {
   training.revision++
 }
 
-function pushLog(line: string): void {
-  training.log.push(line)
-  if (training.log.length > MAX_LOG_LINES) training.log.splice(0, training.log.length - MAX_LOG_LINES)
-}
-
 let subscribed = false
 
 export function subscribeTraining(): void {
@@ -123,16 +158,19 @@ export function subscribeTraining(): void {
   subscribed = true
   api.on('training.event', (event) => {
     if (event.kind === 'batch') {
-      training.batches.push(event)
+      queued.batches.push(event)
       buffered?.batches.push(event)
-      training.revision++
+      scheduleFlush()
     } else if (event.kind === 'epoch') {
-      training.epochSummaries.push(event)
+      queued.epochs.push(event)
       buffered?.epochs.push(event)
-      training.revision++
+      scheduleFlush()
     } else applyStatus(event)
   })
-  api.on('training.log', ({ line }) => pushLog(line))
+  api.on('training.log', ({ line }) => {
+    queued.log.push(line)
+    scheduleFlush()
+  })
 }
 
 export async function startTraining(request: Parameters<typeof invoke<'training.start'>>[1]): Promise<void> {

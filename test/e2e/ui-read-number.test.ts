@@ -1,0 +1,84 @@
+import type { Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startWebApp, type RunningApp } from './harness'
+import { openView, saveScreenshot } from './ui-helpers'
+
+/** Digits as strokes in a cell (fractions: x across the cell, y down the pad's height). */
+const TWO: [number, number][][] = [
+  [
+    [0.15, 0.3],
+    [0.35, 0.12],
+    [0.7, 0.12],
+    [0.85, 0.3],
+    [0.72, 0.52],
+    [0.12, 0.88],
+    [0.9, 0.88]
+  ]
+]
+const ZERO: [number, number][][] = [
+  Array.from({ length: 25 }, (_, i): [number, number] => {
+    const a = (i / 24) * 2 * Math.PI
+    return [0.5 + 0.38 * Math.sin(a), 0.5 - 0.38 * Math.cos(a)]
+  })
+]
+const SIX: [number, number][][] = [
+  [
+    [0.78, 0.12],
+    [0.42, 0.32],
+    [0.2, 0.6],
+    [0.28, 0.84],
+    [0.52, 0.9],
+    [0.78, 0.76],
+    [0.72, 0.58],
+    [0.45, 0.52],
+    [0.2, 0.64]
+  ]
+]
+
+/** Writes digits side by side on the pad with the mouse: cells 0.45 pad-heights wide, 0.2 apart. */
+async function writeNumber(page: Page, digits: [number, number][][][]): Promise<void> {
+  const box = (await page.getByTestId('drawing-pad').boundingBox())!
+  const cell = 0.45 * box.height
+  for (const [i, strokes] of digits.entries()) {
+    const left = box.x + 0.3 * box.height + i * (cell + 0.2 * box.height)
+    for (const stroke of strokes) {
+      const at = ([x, y]: [number, number]): [number, number] => [left + x * cell, box.y + y * box.height]
+      await page.mouse.move(...at(stroke[0]))
+      await page.mouse.down()
+      for (let k = 1; k < stroke.length; k++) {
+        const [x0, y0] = stroke[k - 1]
+        const [x1, y1] = stroke[k]
+        for (let s = 1; s <= 4; s++)
+          await page.mouse.move(...at([x0 + ((x1 - x0) * s) / 4, y0 + ((y1 - y0) * s) / 4]))
+      }
+      await page.mouse.up()
+    }
+  }
+}
+
+describe('Draw: a number written on the pad is read whole', () => {
+  let running: RunningApp
+
+  beforeAll(async () => {
+    running = await startWebApp()
+    await openView(running.page, 'draw')
+  })
+  afterAll(async () => {
+    await running?.close()
+  })
+
+  it('reads "2026" written with mouse strokes from the status element, with a box over each digit', async () => {
+    const { page } = running
+    const pad = page.getByLabel('Drawing pad')
+    expect(await pad.count()).toBe(1)
+    const size = (await pad.boundingBox())!
+    expect(size.width).toBeGreaterThan(2.5 * size.height)
+    await writeNumber(page, [TWO, ZERO, TWO, SIX])
+    const status = page.getByRole('status').filter({ hasText: 'Predicted number' })
+    await expect.poll(() => status.textContent(), { timeout: 30_000 }).toContain('Predicted number: 2026')
+    // The first run of digits in the status element is the whole reading.
+    expect((await status.textContent())?.match(/\d+/)?.[0]).toBe('2026')
+    expect(await page.getByTestId('pad-digit').count()).toBe(4)
+    await saveScreenshot(page, 'draw-number')
+  })
+})
