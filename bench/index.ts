@@ -6,7 +6,9 @@
  * `tensorflow` trains with the graph step (many batches per native call), `tensorflow-lean` with the lean
  * step. `training` splits each backend's epoch into data preparation, compute and overhead against the
  * arithmetic floor; `load` says whether other work ran during each measurement (then ratios are not final).
- * Flags: --quick, --epochs N, --backends a,b, --no-pytorch, --no-fit, --mnist DIR.
+ * The CNN per backend next to PyTorch's same CNN (bench/pytorch_cnn.py), and accuracy per shipped model with the
+ * "not sure" figures (bench/models.ts).
+ * Flags: --quick, --epochs N, --backends a,b, --no-pytorch, --no-fit, --no-cnn, --no-models, --mnist DIR.
  */
 import { execFile } from 'node:child_process'
 import { existsSync } from 'node:fs'
@@ -28,6 +30,8 @@ const { values } = parseArgs({
     backends: { type: 'string', default: 'tensorflow,tensorflow-lean,wasm,cpu' },
     'no-pytorch': { type: 'boolean', default: false },
     'no-fit': { type: 'boolean', default: false },
+    'no-cnn': { type: 'boolean', default: false },
+    'no-models': { type: 'boolean', default: false },
     mnist: { type: 'string', default: path.resolve(root, '..', 'shared', 'data', 'mnist') }
   }
 })
@@ -36,8 +40,18 @@ const epochs = Number(values.epochs ?? (quick ? 2 : 3))
 /** Share of an epoch timed per backend (the rest is extrapolated). */
 const FRACTION: Record<string, number> = { tensorflow: 1, wasm: quick ? 0.1 : 0.25, cpu: quick ? 0.02 : 0.05 }
 const EPOCHS: Record<string, number> = { tensorflow: epochs, wasm: 2, cpu: 2 }
+/** The CNN costs ~20× the MLP per image: a smaller share of an epoch is timed (2 epochs each, the second counts). */
+const CNN_FRACTION: Record<string, number> = {
+  tensorflow: quick ? 0.05 : 0.2,
+  wasm: quick ? 0.01 : 0.03,
+  cpu: 0.005
+}
 
-async function backendNumbers(name: string): Promise<Record<string, unknown>> {
+async function backendNumbers(
+  name: string,
+  fraction?: number,
+  epochCount?: number
+): Promise<Record<string, unknown>> {
   try {
     const { stdout } = await run(
       process.execPath,
@@ -46,8 +60,8 @@ async function backendNumbers(name: string): Promise<Record<string, unknown>> {
         'tsx',
         path.join(here, 'engine.ts'),
         name,
-        String(FRACTION[name.replace(/-lean$/, '')] ?? 1),
-        String(EPOCHS[name.replace(/-lean$/, '')] ?? 1),
+        String(fraction ?? FRACTION[name.replace(/-lean$/, '')] ?? 1),
+        String(epochCount ?? EPOCHS[name.replace(/-lean$/, '')] ?? 1),
         values.mnist
       ],
       { cwd: root, maxBuffer: 1 << 24, env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '2' } }
@@ -85,6 +99,29 @@ async function pytorch(): Promise<Record<string, unknown>> {
     return JSON.parse(stdout.trim().split('\n').pop() ?? '{}')
   } catch (error) {
     return { error: ((error as { stderr?: string }).stderr ?? String(error)).trim().split('\n').pop() }
+  }
+}
+
+/** The same CNN in PyTorch (bench/pytorch_cnn.py), timed on the same fraction of an epoch as tfjs-node's CNN. */
+async function pytorchCnn(): Promise<Record<string, unknown>> {
+  try {
+    const { stdout } = await run(
+      '/usr/bin/python3',
+      [path.join(here, 'pytorch_cnn.py'), values.mnist, '2', '42', String(CNN_FRACTION.tensorflow)],
+      { maxBuffer: 1 << 24 }
+    )
+    return JSON.parse(stdout.trim().split('\n').pop() ?? '{}')
+  } catch (error) {
+    return { error: ((error as { stderr?: string }).stderr ?? String(error)).trim().split('\n').pop() }
+  }
+}
+
+async function modelsBench(): Promise<Record<string, unknown>[] | { error: string }> {
+  try {
+    const { benchModels } = await import('./models')
+    return await benchModels()
+  } catch (error) {
+    return { error: error instanceof Error ? error.message : String(error) }
   }
 }
 
@@ -138,6 +175,17 @@ async function main(): Promise<void> {
   }
   const fit = values['no-fit'] ? null : await measured('model.fit', fitBaseline)
   const torch = values['no-pytorch'] ? null : await measured('pytorch', pytorch)
+  // The CNN on each backend, and PyTorch's same CNN in the same run.
+  const cnn: Record<string, Record<string, unknown>> = {}
+  let torchCnn: Record<string, unknown> | null = null
+  if (!values['no-cnn']) {
+    for (const name of values.backends.split(',').filter((b) => !b.endsWith('-lean'))) {
+      cnn[name] = await measured(`${name}-cnn`, () =>
+        backendNumbers(`${name}-cnn`, CNN_FRACTION[name] ?? 0.01, 2)
+      )
+    }
+    if (!values['no-pytorch']) torchCnn = await measured('pytorch-cnn', pytorchCnn)
+  }
   const torchSeconds = typeof torch?.secondsPerEpoch === 'number' ? torch.secondsPerEpoch : null
   const ratioToPytorch: Record<string, number | null> = {}
   for (const [name, r] of Object.entries(backends)) {
@@ -170,6 +218,19 @@ async function main(): Promise<void> {
       typeof backends['tensorflow-lean']?.secondsPerEpoch === 'number'
         ? backends['tensorflow-lean'].secondsPerEpoch / backends.tensorflow.secondsPerEpoch
         : null,
+    cnn: {
+      backends: cnn,
+      pytorch: torchCnn,
+      ratioToPytorch: Object.fromEntries(
+        Object.entries(cnn).map(([name, r]) => [
+          name,
+          typeof r.secondsPerEpoch === 'number' && typeof torchCnn?.secondsPerEpoch === 'number'
+            ? r.secondsPerEpoch / torchCnn.secondsPerEpoch
+            : null
+        ])
+      )
+    },
+    models: values['no-models'] ? null : await measured('models', modelsBench),
     import: await importBench(),
     draw: await drawBench(),
     reading: await measured('reading', pagesBench),

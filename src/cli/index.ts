@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * digit-studio: the engine's services on the command line (train, eval, predict, import, read, cut).
+ * digit-studio: the engine's services on the command line (train, eval, predict, import, read, cut, calibrate, tune).
  * Exit codes: 0 done, 1 bad input (the message names the file and the reason), 2 usage.
  */
 // First: the util shim tfjs-node needs on Node 23+ (see core/backend/node-compat).
@@ -17,7 +17,9 @@ const COMMANDS: Record<string, () => Promise<{ command: CliCommand }>> = {
   predict: () => import('./commands/predict'),
   import: () => import('./commands/import'),
   read: () => import('./commands/read'),
-  cut: () => import('./commands/cut')
+  cut: () => import('./commands/cut'),
+  calibrate: () => import('./commands/calibrate'),
+  tune: () => import('./commands/tune')
 }
 
 const nodeIo: CliIo = {

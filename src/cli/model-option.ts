@@ -4,14 +4,26 @@ import { selectBackend, type BackendChoice } from '../core/backend'
 import { loadModelFolder, type LoadedModel } from '../core/models/store'
 import { parseBackendOption } from './backend-option'
 import { SHIPPED_MODEL_DIR } from './defaults'
+import { DEFAULT_UNSURE_THRESHOLD } from '../shared/schemas/calibration'
+import { schemaOption } from './output'
+import { SettingsFieldsSchema } from '../shared/schemas/settings'
 
 /** parseArgs options for --model, --json, --backend and --help; commands spread in their own. */
 export const MODEL_COMMAND_OPTIONS = {
   model: { type: 'string' },
   json: { type: 'boolean', default: false },
   backend: { type: 'string' },
+  /** Calibrated confidence below which an answer is flagged "not sure". */
+  threshold: { type: 'string' },
   help: { type: 'boolean', default: false }
 } as const
+
+/** --threshold: the "not sure" threshold (default DEFAULT_UNSURE_THRESHOLD). */
+export function thresholdOption(value: string | undefined): number {
+  return (
+    schemaOption(value, 'threshold', SettingsFieldsSchema.shape.unsureThreshold) ?? DEFAULT_UNSURE_THRESHOLD
+  )
+}
 
 export interface CommandModel {
   modelDir: string

@@ -19,6 +19,7 @@ import {
   UnassignedDigitSchema
 } from './schemas/reading'
 import { SettingsFieldsSchema, SettingsSchema } from './schemas/settings'
+import { PersonalIdSchema, PersonalListSchema, TuneRequestSchema } from './schemas/personal'
 import {
   HyperparametersSchema,
   TestSubsetSchema,
@@ -160,7 +161,33 @@ export const calls = {
       errors: z.array(z.object({ file: z.string(), reason: z.string() })),
       result: ImportResultWithIdSchema.nullable()
     })
-  )
+  ),
+  /** The personal sample collection (corrections and taught folders) with per-digit counts. */
+  'personal.list': call(Empty, PersonalListSchema),
+  /** "It was a …": the drawing (as predict.image takes it) with the digit it really was. */
+  'personal.add': call(
+    z
+      .object({
+        label: z.number().int().min(0).max(9),
+        width: z.number().int().min(1).max(1024),
+        height: z.number().int().min(1).max(1024),
+        pixels: z.string().max(1_500_000)
+      })
+      .strict(),
+    PersonalListSchema
+  ),
+  'personal.delete': call(z.object({ id: PersonalIdSchema }).strict(), PersonalListSchema),
+  'personal.image': call(
+    z.object({ id: PersonalIdSchema }).strict(),
+    z.object({ dataUrl: z.string().nullable() })
+  ),
+  /** "Teach the model with these samples": an import's labelled images into the collection. */
+  'personal.addImport': call(
+    z.object({ importId: IdSchema }).strict(),
+    z.object({ added: z.number().int(), list: PersonalListSchema })
+  ),
+  /** Fine-tunes a model on the collection in the training process (events: training.event). */
+  'personal.teach': call(TuneRequestSchema, TrainingStatusSchema)
 } as const
 
 export const events = {

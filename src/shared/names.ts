@@ -31,7 +31,13 @@ export const CALL_NAMES = [
   'read.pad',
   'read.page',
   'read.export',
-  'read.cut'
+  'read.cut',
+  'personal.list',
+  'personal.add',
+  'personal.delete',
+  'personal.image',
+  'personal.addImport',
+  'personal.teach'
 ] as const
 export type CallName = (typeof CALL_NAMES)[number]
 

@@ -6,14 +6,16 @@ import { checkWriteTarget, SafeWriteError, writeFileSafely } from '../../core/fs
 import { importFolder } from '../../core/import'
 import { ExportFormatSchema, type ExportFormat } from '../../shared/contract'
 import type { ImportResult } from '../../shared/schemas/import'
-import { MODEL_COMMAND_OPTIONS, loadCommandModel } from '../model-option'
+import { assessorFor } from '../../core/calibration'
+import { MODEL_COMMAND_OPTIONS, loadCommandModel, thresholdOption } from '../model-option'
+import { flagText } from './predict'
 import { formatEvaluation, printJson, progressBar } from '../output'
 import { resolveUserPath } from '../../core/paths'
 import { CliError, UsageError, type CliCommand } from '../types'
 
 const USAGE =
   'digit-studio import FOLDER [--model MODEL_DIR] [--json] [--export FILE [--force]] [--format FORMAT] ' +
-  '[--backend auto|tensorflow|wasm|cpu]'
+  '[--backend auto|tensorflow|wasm|cpu] [--threshold T]'
 
 const HELP = `${USAGE}
 
@@ -27,6 +29,8 @@ Labels: labels.csv (file,label) at the root, else a folder named 0-9, else the f
                   .md per-digit Markdown, .json whole result) unless --format is given
   --force         replace FILE if it exists (otherwise an existing file is refused before the import)
   --format F      per-digit-csv | per-digit-md | confusion-csv | samples-csv | json
+  --threshold T   flag answers whose calibrated confidence is below T as "not sure" (default 0.8);
+                  the flagged samples are listed for review (perSample[].flag in --json)
 `
 
 /** An existing export file is replaced only with --force; links, devices and FIFOs never. */
@@ -103,7 +107,8 @@ export const command: CliCommand = {
     try {
       result = await importFolder(folder, model, {
         onProgress: (p) =>
-          bar.update(p.total ? p.done / p.total : 0, `${p.done}/${p.total} ${p.currentFile ?? ''}`)
+          bar.update(p.total ? p.done / p.total : 0, `${p.done}/${p.total} ${p.currentFile ?? ''}`),
+        assess: assessorFor(model.metadata, thresholdOption(values.threshold))
       })
     } finally {
       bar.done()
@@ -126,6 +131,14 @@ export const command: CliCommand = {
     if (result.outcome === 'no-images') io.stdout(`No images found in ${folder}.\n`)
     else if (result.evaluation) io.stdout(formatEvaluation(result.evaluation))
     else io.stdout('No image has a label, so there is no per-digit table (see docs/import-rules.md).\n')
+    const review = result.samples.filter((s) => s.flag === 'not-sure' || s.flag === 'not-a-digit')
+    if (review.length > 0) {
+      io.stdout(`\nTo review (${review.length} flagged):\n`)
+      for (const s of review) {
+        const wrong = s.label !== null && s.label !== s.predicted ? ` (label ${s.label})` : ''
+        io.stdout(`  ${s.file}: ${s.predicted}${wrong}${flagText(s.flag)}\n`)
+      }
+    }
     if (result.noDigitFiles.length > 0) {
       io.stdout('\nNo digit found in:\n')
       for (const file of result.noDigitFiles) io.stdout(`  ${file}\n`)

@@ -2,12 +2,13 @@ import { parseArgs } from 'node:util'
 import { argmax10 } from '../../core/evaluation'
 import { fileToMnistForm, ImageDecodeError } from '../../core/preprocess'
 import { systemErrorText } from '../../core/system-errors'
-import { MODEL_COMMAND_OPTIONS, loadCommandModel } from '../model-option'
+import { assessorFor, type Flag } from '../../core/calibration'
+import { MODEL_COMMAND_OPTIONS, loadCommandModel, thresholdOption } from '../model-option'
 import { percent, printJson } from '../output'
 import { UsageError, type CliCommand } from '../types'
 
 const USAGE =
-  'digit-studio predict [--model MODEL_DIR] IMAGE... [--json] [--backend auto|tensorflow|wasm|cpu]'
+  'digit-studio predict [--model MODEL_DIR] IMAGE... [--json] [--backend auto|tensorflow|wasm|cpu] [--threshold T]'
 
 interface FilePrediction {
   file: string
@@ -16,6 +17,9 @@ interface FilePrediction {
   probabilities: number[] | null
   inverted: boolean | null
   noDigitReason: string | null
+  /** 'sure', 'not-sure' or 'not-a-digit' (null when no digit was found). */
+  flag: Flag | null
+  calibratedConfidence: number | null
   /** Why the file could not be read (the other files are still predicted; the exit code is then 1). */
   error: string | null
 }
@@ -25,7 +29,9 @@ const EMPTY = {
   confidence: null,
   probabilities: null,
   inverted: null,
-  noDigitReason: null
+  noDigitReason: null,
+  flag: null,
+  calibratedConfidence: null
 } as const
 
 /** The reason without the file name (the line names it already). */
@@ -33,6 +39,11 @@ function fileErrorReason(error: unknown, file: string): string {
   if (error instanceof ImageDecodeError) return error.reason
   const message = systemErrorText(error) ?? (error instanceof Error ? error.message : String(error))
   return message.startsWith(`${file}: `) ? message.slice(file.length + 2) : message
+}
+
+/** ' — not sure' / ' — not a digit' after an answer that is flagged. */
+export function flagText(flag: Flag | null | undefined): string {
+  return flag === 'not-sure' ? ' — not sure' : flag === 'not-a-digit' ? ' — not a digit' : ''
 }
 
 export const command: CliCommand = {
@@ -52,6 +63,7 @@ export const command: CliCommand = {
     }
     if (positionals.length === 0) throw new UsageError('give at least one IMAGE')
     const { modelDir, model } = await loadCommandModel(values)
+    const assess = assessorFor(model.metadata, thresholdOption(values.threshold))
     const results: FilePrediction[] = []
     try {
       for (const file of positionals) {
@@ -73,13 +85,18 @@ export const command: CliCommand = {
             probabilities: null,
             inverted: null,
             noDigitReason: form.reason,
+            flag: null,
+            calibratedConfidence: null,
             error: null
           })
           continue
         }
         const probabilities = await model.predict(form.pixels, 1)
         const digit = argmax10(probabilities)
+        const assessment = assess(probabilities, form.pixels)
         results.push({
+          flag: assessment.flag,
+          calibratedConfidence: assessment.confidence,
           file,
           digit,
           confidence: probabilities[digit],
@@ -102,7 +119,7 @@ export const command: CliCommand = {
           io.stdout(
             r.digit === null
               ? `${r.file}: no digit (${r.noDigitReason})\n`
-              : `${r.file}: ${r.digit} (${percent(r.confidence)})\n`
+              : `${r.file}: ${r.digit} (${percent(r.confidence)})${flagText(r.flag)}\n`
           )
       }
       if (failed.length > 0) io.stderr(`${failed.length} of ${results.length} files could not be read\n`)

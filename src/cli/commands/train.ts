@@ -14,36 +14,47 @@ import { percent, printJson, progressBar, schemaOption } from '../output'
 import { UsageError, type CliCommand } from '../types'
 
 const USAGE =
-  'digit-studio train [--mnist DIR] [--epochs N] [--seed S] [--out MODEL_DIR] [--json] [--dropout R] ' +
-  '[--augment affine,elastic,thickness|none] [--train-limit N] [--test-limit N] [--backend auto|tensorflow|wasm|cpu] [--step auto|graph|lean] ' +
+  'digit-studio train [--arch mlp|cnn] [--mnist DIR] [--epochs N] [--seed S] [--out MODEL_DIR] [--json] [--dropout R] ' +
+  '[--augment affine,elastic,thickness,slant,aspect,breaks,crop|none] [--train-limit N] [--test-limit N] [--backend auto|tensorflow|wasm|cpu] [--step auto|graph|lean] ' +
   '[--learning-rate LR] [--final-learning-rate LR] [--average-last N] [--batch-size N] [--report-every N] [--elastic-alpha A] [--elastic-sigma S] [--name NAME]'
 
-function parseAugment(value: string | undefined): { affine: boolean; elastic: boolean; thickness: boolean } {
+const AUGMENT_KINDS = ['affine', 'elastic', 'thickness', 'slant', 'aspect', 'breaks', 'crop', 'none']
+
+function parseAugment(value: string | undefined) {
   const parts = (value ?? 'none')
     .split(',')
     .map((p) => p.trim())
     .filter(Boolean)
   for (const p of parts) {
-    if (!['affine', 'elastic', 'thickness', 'none'].includes(p))
-      throw new UsageError(`--augment: unknown kind '${p}'`)
+    if (!AUGMENT_KINDS.includes(p)) throw new UsageError(`--augment: unknown kind '${p}'`)
   }
   return {
     affine: parts.includes('affine'),
     elastic: parts.includes('elastic'),
-    thickness: parts.includes('thickness')
+    thickness: parts.includes('thickness'),
+    slant: parts.includes('slant'),
+    aspect: parts.includes('aspect'),
+    strokeBreaks: parts.includes('breaks'),
+    crop: parts.includes('crop')
   }
+}
+
+function parseArch(value: string | undefined): 'mlp' | 'cnn' {
+  if (value === undefined || value === 'mlp' || value === 'cnn') return value ?? 'mlp'
+  throw new UsageError(`--arch: expected mlp or cnn, got '${value}'`)
 }
 
 export const command: CliCommand = {
   name: 'train',
   usage: USAGE,
-  summary: "Train the paper's 784-100-100-10 MLP on MNIST and save the model.",
+  summary: "Train the paper's 784-100-100-10 MLP (or, with --arch cnn, the CNN) on MNIST and save the model.",
   async run(args, io) {
     const { values } = parseArgs({
       args,
       strict: true,
       allowPositionals: false,
       options: {
+        arch: { type: 'string' },
         mnist: { type: 'string' },
         epochs: { type: 'string' },
         seed: { type: 'string' },
@@ -75,6 +86,7 @@ export const command: CliCommand = {
     const hp = HyperparametersSchema.shape
     const aug = AugmentationSchema.shape
     const hyperparameters = HyperparametersSchema.parse({
+      architecture: parseArch(values.arch),
       epochs: schemaOption(values.epochs, 'epochs', hp.epochs),
       seed: schemaOption(values.seed, 'seed', hp.seed),
       dropout: schemaOption(values.dropout, 'dropout', hp.dropout),

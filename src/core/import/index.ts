@@ -9,6 +9,7 @@ import type { ImportProgress, ImportResult, SampleResult, SkippedFile } from '..
 import { evaluatePredictions } from '../evaluation'
 import { readRegularText } from '../fs/safe-read'
 import { decodeImageFile, ImageDecodeError, toMnistForm, toView28 } from '../preprocess'
+import type { Assessment } from '../calibration'
 import type { Classifier } from './classifier'
 import { ImportError } from './errors'
 import { labelFromPath, LABELS_CSV, parseLabelsCsv, type Label } from './labels'
@@ -31,6 +32,10 @@ export interface ImportOptions {
   maxFiles?: number
   /** Images per classifier call. */
   batchSize?: number
+  /** Flags each prediction ('not sure', 'not a digit'; src/core/calibration) from its probabilities and form. */
+  assess?: (probabilities: Float32Array, pixels: Float32Array) => Assessment
+  /** Called with each image's 28×28 form as it is decoded (e.g. to keep labelled forms for teaching). */
+  onForm?: (file: string, pixels: Float32Array) => void
 }
 
 export const DEFAULT_MAX_FILES = 100_000
@@ -93,6 +98,7 @@ export async function importFolder(
   // The 28×28 view of each digit (base64 of 784 bytes, ~1 KB), so a gallery needs no further round trip.
   const views: (string | null)[] = new Array(files.length).fill(null)
   const probabilities: (Float32Array | null)[] = new Array(files.length).fill(null)
+  const assessments: (Assessment | null)[] = new Array(files.length).fill(null)
   const fileSkips: (SkippedFile | null)[] = new Array(files.length).fill(null)
   let done = 0
   let skippedCount = 0
@@ -120,7 +126,11 @@ export async function importFolder(
         const input = new Float32Array(batch.length * 784)
         batch.forEach((item, i) => input.set(item.pixels, i * 784))
         const output = await classifier.predict(input, batch.length)
-        batch.forEach((item, i) => (probabilities[item.index] = output.slice(i * 10, i * 10 + 10)))
+        batch.forEach((item, i) => {
+          const p = output.slice(i * 10, i * 10 + 10)
+          probabilities[item.index] = p
+          if (options.assess) assessments[item.index] = options.assess(p, item.pixels)
+        })
       })
       .catch((error: unknown) => {
         predictError ??= error
@@ -138,6 +148,7 @@ export async function importFolder(
         const form = toMnistForm(image)
         decoded[index] = 1
         if (form.kind === 'digit') {
+          options.onForm?.(file, form.pixels)
           views[index] = Buffer.from(toView28(form) as Uint8Array).toString('base64')
           pending.push({ index, pixels: form.pixels })
           if (pending.length >= batchSize) flush()
@@ -163,7 +174,10 @@ export async function importFolder(
 
   const samples: SampleResult[] = []
   files.forEach((file, index) => {
-    if (decoded[index]) samples.push(sampleResult(file, labelOf(file), probabilities[index], views[index]))
+    if (decoded[index])
+      samples.push(
+        sampleResult(file, labelOf(file), probabilities[index], views[index], assessments[index] ?? null)
+      )
   })
   for (const skip of fileSkips) if (skip) skipped.push(skip)
 
@@ -203,11 +217,21 @@ function sampleResult(
   file: string,
   label: Label | null,
   probabilities: Float32Array | null,
-  view28: string | null
+  view28: string | null,
+  assessment: Assessment | null
 ): SampleResult {
   const common = { file, label: label?.label ?? null, labelSource: label?.source ?? null, view28 }
   if (probabilities === null) {
-    return { ...common, predicted: null, confidence: 0, top3: [], probabilities: UNIFORM, noDigit: true }
+    return {
+      ...common,
+      predicted: null,
+      confidence: 0,
+      top3: [],
+      probabilities: UNIFORM,
+      noDigit: true,
+      flag: null,
+      calibratedConfidence: null
+    }
   }
   const ranked = Array.from(probabilities, (probability, digit) => ({ digit, probability })).sort(
     (a, b) => b.probability - a.probability || a.digit - b.digit
@@ -218,7 +242,9 @@ function sampleResult(
     confidence: ranked[0].probability,
     top3: ranked.slice(0, 3),
     probabilities: Array.from(probabilities),
-    noDigit: false
+    noDigit: false,
+    flag: assessment?.flag ?? null,
+    calibratedConfidence: assessment?.confidence ?? null
   }
 }
 

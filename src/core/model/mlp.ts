@@ -6,6 +6,7 @@
 import { tf } from '../backend'
 import { dense } from '../backend/native-ops'
 import { Random } from './random'
+import { SoftmaxRunner } from './runner'
 
 export const INPUT_SIZE = 784
 export const CLASSES = 10
@@ -80,34 +81,19 @@ export function logitsOf(x: tf.Tensor2D, layers: TensorLayer[]): tf.Tensor2D {
  * A model held on the active backend for fast inference. predict() takes count×784 pixels in [0,1]
  * (MNIST polarity, ink = 1) and returns count×10 softmax probabilities.
  */
-export class MlpRunner {
+export class MlpRunner extends SoftmaxRunner {
   private readonly layers: TensorLayer[]
-  private disposed = false
 
   constructor(readonly weights: MlpWeights) {
-    this.layers = toTensors(weights)
-  }
-
-  predictSync(pixels: Float32Array, count: number): Float32Array {
-    if (this.disposed) throw new Error('model was disposed')
-    if (pixels.length !== count * this.weights[0].inputs) {
-      throw new Error(`expected ${count}×${this.weights[0].inputs} pixels, got ${pixels.length} values`)
-    }
-    const probs = tf.tidy(() =>
-      tf.softmax(logitsOf(tf.tensor2d(pixels, [count, this.weights[0].inputs]), this.layers))
+    const layers = toTensors(weights)
+    super(
+      layers.flatMap((l) => [l.kernel, l.bias]),
+      weights[0].inputs
     )
-    const out = probs.dataSync() as Float32Array
-    probs.dispose()
-    return out
+    this.layers = layers
   }
 
-  async predict(pixels: Float32Array, count: number): Promise<Float32Array> {
-    return this.predictSync(pixels, count)
-  }
-
-  dispose(): void {
-    if (this.disposed) return
-    this.disposed = true
-    for (const l of this.layers) tf.dispose([l.kernel, l.bias])
+  protected logits(x: tf.Tensor2D): tf.Tensor2D {
+    return logitsOf(x, this.layers)
   }
 }

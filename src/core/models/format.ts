@@ -10,9 +10,12 @@ import path from 'node:path'
 import { z } from 'zod'
 import { ModelMetadataSchema, type ModelMetadata } from '../../shared/schemas/models'
 import { tf } from '../backend'
+import { CnnSettingsSchema } from '../../shared/schemas/training'
 import { makeFolders, writeFailureReason } from '../fs/safe-write'
 import { describeFileType, readRegularFile, SafeReadError, type ReadLimits } from '../fs/safe-read'
+import { cnnShapes, isCnnWeights, type CnnWeights } from '../model/cnn'
 import type { MlpWeights } from '../model/mlp'
+import { paramArrays, type ModelWeights } from '../model/weights'
 import { ModelError, type ModelErrorCode } from './errors'
 
 export const MODEL_JSON = 'model.json'
@@ -36,23 +39,12 @@ const ModelJsonSchema = z.object({
 export const saveHooks: { afterFile?: (file: string) => void } = {}
 
 /** tfjs layers-model artifacts for the weights, produced by tfjs itself so the format stays exact. */
-export async function toArtifacts(weights: MlpWeights): Promise<tf.io.ModelArtifacts> {
+export async function toArtifacts(weights: ModelWeights): Promise<tf.io.ModelArtifacts> {
   const model = tf.sequential()
   try {
-    weights.forEach((w, i) => {
-      model.add(
-        tf.layers.dense({
-          units: w.outputs,
-          inputShape: i === 0 ? [w.inputs] : undefined,
-          activation: i === weights.length - 1 ? 'softmax' : 'sigmoid',
-          name: `dense_${i + 1}`
-        })
-      )
-    })
-    const tensors = weights.flatMap((w) => [
-      tf.tensor2d(w.kernel, [w.inputs, w.outputs]),
-      tf.tensor1d(w.bias)
-    ])
+    if (isCnnWeights(weights)) addCnnLayers(model, weights)
+    else addMlpLayers(model, weights)
+    const tensors = paramArrays(weights).map((p) => tf.tensor(p.values, p.shape, 'float32'))
     model.setWeights(tensors)
     tf.dispose(tensors)
     let captured: tf.io.ModelArtifacts | null = null
@@ -67,6 +59,43 @@ export async function toArtifacts(weights: MlpWeights): Promise<tf.io.ModelArtif
   } finally {
     model.dispose()
   }
+}
+
+function addMlpLayers(model: tf.Sequential, weights: MlpWeights): void {
+  weights.forEach((w, i) => {
+    model.add(
+      tf.layers.dense({
+        units: w.outputs,
+        inputShape: i === 0 ? [w.inputs] : undefined,
+        activation: i === weights.length - 1 ? 'softmax' : 'sigmoid',
+        name: `dense_${i + 1}`
+      })
+    )
+  })
+}
+
+/**
+ * The CNN as tfjs layers: it takes 784 pixels (as the MLP does) and reshapes them to 28×28×1. Training's
+ * dropout is no layer here (it does nothing at inference); metadata.json records its rate.
+ */
+function addCnnLayers(model: tf.Sequential, weights: CnnWeights): void {
+  const { filters, kernelSize, denseUnits } = weights.settings
+  model.add(tf.layers.reshape({ targetShape: [28, 28, 1], inputShape: [784], name: 'reshape' }))
+  filters.forEach((f, i) => {
+    model.add(
+      tf.layers.conv2d({
+        filters: f,
+        kernelSize,
+        padding: 'valid',
+        activation: 'relu',
+        name: `conv_${i + 1}`
+      })
+    )
+    model.add(tf.layers.maxPooling2d({ poolSize: 2, strides: 2, name: `pool_${i + 1}` }))
+  })
+  model.add(tf.layers.flatten({ name: 'flatten' }))
+  model.add(tf.layers.dense({ units: denseUnits, activation: 'relu', name: 'dense_1' }))
+  model.add(tf.layers.dense({ units: 10, activation: 'softmax', name: 'dense_2' }))
 }
 
 async function writeFileSynced(file: string, data: string | Uint8Array): Promise<void> {
@@ -173,11 +202,11 @@ export function firstNonFinite(values: Float32Array): number {
 /** Writes model.json, weights.bin and metadata.json into `folder`, replacing it atomically. */
 export async function writeModelFolder(
   folder: string,
-  weights: MlpWeights,
+  weights: ModelWeights,
   metadata: ModelMetadata
 ): Promise<void> {
   const parsed = ModelMetadataSchema.parse(metadata)
-  if (weights.some((w) => firstNonFinite(w.kernel) >= 0 || firstNonFinite(w.bias) >= 0)) {
+  if (paramArrays(weights).some((p) => firstNonFinite(p.values) >= 0)) {
     throw new ModelError(
       'bad-model',
       folder,
@@ -257,10 +286,13 @@ export async function readMetadata(folder: string): Promise<ModelMetadata> {
   return result.data
 }
 
-/** Reads and checks a model folder; the weights must form a dense chain 784 → … → 10. */
+/**
+ * Reads and checks a model folder: for the MLP the weights must form a dense chain 784 → … → 10, for the CNN
+ * they must have exactly the shapes its metadata's architecture needs.
+ */
 export async function readModelFolder(
   folder: string
-): Promise<{ metadata: ModelMetadata; weights: MlpWeights }> {
+): Promise<{ metadata: ModelMetadata; weights: ModelWeights }> {
   await recoverModelFolder(folder)
   if (!existsSync(folder)) throw new ModelError('not-found', folder, 'model folder not found')
   const metadata = await readMetadata(folder)
@@ -289,6 +321,9 @@ export async function readModelFolder(
       binFile,
       `weight ${bad} is ${floats[bad]}, not a finite number: the model cannot give meaningful answers`
     )
+  }
+  if (metadata.architecture.kind === 'cnn') {
+    return { metadata, weights: cnnFromFloats(metadata, specs, floats, jsonFile) }
   }
   const weights: MlpWeights = []
   let offset = 0
@@ -321,4 +356,42 @@ export async function readModelFolder(
     throw new ModelError('bad-model', jsonFile, 'expected dense layers from 784 inputs to 10 outputs')
   }
   return { metadata, weights }
+}
+
+function cnnFromFloats(
+  metadata: ModelMetadata,
+  specs: z.infer<typeof WeightSpecSchema>[],
+  floats: Float32Array,
+  jsonFile: string
+): CnnWeights {
+  const architecture = metadata.architecture
+  if (architecture.kind !== 'cnn' || architecture.conv.length !== 2 || architecture.dense.length !== 1) {
+    throw new ModelError(
+      'bad-model',
+      jsonFile,
+      'expected a CNN with two convolution stages and one dense layer'
+    )
+  }
+  const settings = CnnSettingsSchema.parse({
+    filters: architecture.conv.map((c) => c.filters),
+    kernelSize: architecture.conv[0].kernelSize,
+    denseUnits: architecture.dense[0]
+  })
+  const shapes = cnnShapes(settings)
+  const same = (a: number[], b: number[]) => a.length === b.length && a.every((v, i) => v === b[i])
+  if (specs.length !== shapes.length || !specs.every((spec, i) => same(spec.shape, shapes[i]))) {
+    throw new ModelError(
+      'bad-model',
+      jsonFile,
+      'the weights do not have the shapes of the CNN in metadata.json'
+    )
+  }
+  let offset = 0
+  const params = shapes.map((shape) => {
+    const size = shape.reduce((a, b) => a * b, 1)
+    const values = floats.slice(offset, offset + size)
+    offset += size
+    return { shape, values }
+  })
+  return { kind: 'cnn', settings, params }
 }

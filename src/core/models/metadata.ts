@@ -1,5 +1,6 @@
 import type { BackendName, ModelMetadata } from '../../shared/schemas/models'
 import type { Hyperparameters } from '../../shared/schemas/training'
+import { cnnArchitecture } from '../model/cnn'
 import { layerSizes } from '../model/mlp'
 
 export interface MetadataInput {
@@ -16,16 +17,21 @@ export interface MetadataInput {
   notes?: string
 }
 
-/** Metadata for a model trained with these settings (the paper's architecture). */
+/** Metadata for a model trained with these settings (the paper's MLP or the CNN, by hyperparameters.architecture). */
 export function buildMetadata(input: MetadataInput): ModelMetadata {
+  const hp = input.hyperparameters
   return {
     formatVersion: 1,
     createdAt: new Date().toISOString(),
-    architecture: {
-      layers: layerSizes(input.hyperparameters.hiddenUnits),
-      hiddenActivation: 'sigmoid',
-      outputActivation: 'softmax'
-    },
+    architecture:
+      hp.architecture === 'cnn'
+        ? cnnArchitecture(hp.cnn)
+        : {
+            kind: 'mlp',
+            layers: layerSizes(hp.hiddenUnits),
+            hiddenActivation: 'sigmoid',
+            outputActivation: 'softmax'
+          },
     ...input
   }
 }

@@ -1,13 +1,15 @@
 /**
- * The app's model library: one folder per model under `dir`, plus the read-only built-in model
- * ('default') shipped in `builtinDir`. Ids are safe slugs, so an id can never name a path outside `dir`.
+ * The app's model library: one folder per model under `dir`, plus the read-only built-in models shipped
+ * with the app: 'default' in `builtinDir` (the most accurate one: first start and the CLI without --model)
+ * and any others in `builtins` (e.g. the paper's MLP). Ids are safe slugs, so an id can never name a path
+ * outside `dir`.
  */
-import { existsSync } from 'node:fs'
+import { existsSync, readdirSync } from 'node:fs'
 import { mkdir, readdir, rm, rmdir } from 'node:fs/promises'
 import path from 'node:path'
 import { IdSchema } from '../../shared/contract'
 import type { ModelMetadata } from '../../shared/schemas/models'
-import { MlpRunner, type MlpWeights } from '../model/mlp'
+import { createRunner, type ModelWeights } from '../model/weights'
 import { makeFolders, writeFailureReason } from '../fs/safe-write'
 import { ModelError } from './errors'
 import {
@@ -36,6 +38,33 @@ export interface LoadedModel {
 export interface ModelStoreOptions {
   dir: string
   builtinDir?: string | null
+  /** Further read-only shipped models: id → folder. */
+  builtins?: Record<string, string>
+}
+
+/**
+ * The shipped models in a resources folder: every subfolder holding a metadata.json, by folder name
+ * ('default' is the default model). For ModelStore's builtinDir and builtins.
+ */
+export function shippedModels(modelsDir: string): {
+  builtinDir: string | null
+  builtins: Record<string, string>
+} {
+  const builtins: Record<string, string> = {}
+  let builtinDir: string | null = null
+  let entries: string[] = []
+  try {
+    entries = readdirSync(modelsDir)
+  } catch {
+    // No shipped models (e.g. a stripped build): the library still works.
+  }
+  for (const entry of entries.sort()) {
+    const folder = path.join(modelsDir, entry)
+    if (!IdSchema.safeParse(entry).success || !existsSync(path.join(folder, METADATA_JSON))) continue
+    if (entry === BUILTIN_ID) builtinDir = folder
+    else builtins[entry] = folder
+  }
+  return { builtinDir, builtins }
 }
 
 /** `name`, or `name (2)`, `name (3)`… — the first that is not taken. */
@@ -67,8 +96,8 @@ export async function loadModelFolder(folder: string, id?: string): Promise<Load
   return runnerModel(id ?? metadata.id, metadata, weights)
 }
 
-export function runnerModel(id: string, metadata: ModelMetadata, weights: MlpWeights): LoadedModel {
-  const runner = new MlpRunner(weights)
+export function runnerModel(id: string, metadata: ModelMetadata, weights: ModelWeights): LoadedModel {
+  const runner = createRunner(weights)
   return {
     id,
     metadata,
@@ -80,20 +109,27 @@ export function runnerModel(id: string, metadata: ModelMetadata, weights: MlpWei
 export class ModelStore {
   readonly dir: string
   readonly builtinDir: string | null
+  /** Every shipped model, 'default' first: id → folder. */
+  private readonly builtins = new Map<string, string>()
 
   constructor(options: ModelStoreOptions) {
     this.dir = path.resolve(options.dir)
     this.builtinDir = options.builtinDir ? path.resolve(options.builtinDir) : null
+    if (this.builtinDir) this.builtins.set(BUILTIN_ID, this.builtinDir)
+    for (const [id, folder] of Object.entries(options.builtins ?? {})) {
+      if (id !== BUILTIN_ID) this.builtins.set(checkId(id), path.resolve(folder))
+    }
   }
 
   isBuiltin(id: string): boolean {
-    return id === BUILTIN_ID && this.builtinDir !== null
+    return this.builtins.has(id)
   }
 
   /** The folder of a model; throws for ids that are not safe slugs. */
   folderOf(id: string): string {
     checkId(id)
-    if (this.isBuiltin(id)) return this.builtinDir as string
+    const builtin = this.builtins.get(id)
+    if (builtin) return builtin
     const folder = path.join(this.dir, id)
     if (path.dirname(folder) !== this.dir) throw new ModelError('bad-id', id, 'id escapes the models folder')
     return folder
@@ -102,9 +138,9 @@ export class ModelStore {
   /** All readable models, built-in first, then newest first. Unreadable folders are skipped. */
   async list(): Promise<StoredModel[]> {
     const out: StoredModel[] = []
-    if (this.builtinDir) {
-      const builtin = await readMetadata(this.builtinDir).catch(() => null)
-      if (builtin) out.push({ ...builtin, id: BUILTIN_ID, builtin: true })
+    for (const [id, folder] of this.builtins) {
+      const builtin = await readMetadata(folder).catch(() => null)
+      if (builtin) out.push({ ...builtin, id, builtin: true })
     }
     const entries = await readdir(this.dir, { withFileTypes: true }).catch(() => [])
     const own: StoredModel[] = []
@@ -126,7 +162,7 @@ export class ModelStore {
     return loadModelFolder(this.folderOf(id), id)
   }
 
-  async read(id: string): Promise<{ metadata: ModelMetadata; weights: MlpWeights }> {
+  async read(id: string): Promise<{ metadata: ModelMetadata; weights: ModelWeights }> {
     return readModelFolder(this.folderOf(id))
   }
 
@@ -159,9 +195,9 @@ export class ModelStore {
   }
 
   /** Saves (or atomically replaces) a model; the metadata's id is set to `id`. */
-  async save(id: string, weights: MlpWeights, metadata: ModelMetadata): Promise<StoredModel> {
+  async save(id: string, weights: ModelWeights, metadata: ModelMetadata): Promise<StoredModel> {
     if (this.isBuiltin(checkId(id)))
-      throw new ModelError('read-only', id, 'the built-in model cannot be changed')
+      throw new ModelError('read-only', id, 'a built-in model cannot be changed')
     await mkdir(this.dir, { recursive: true })
     const full = { ...metadata, id }
     await writeModelFolder(this.folderOf(id), weights, full)
@@ -170,14 +206,14 @@ export class ModelStore {
 
   async rename(id: string, name: string): Promise<StoredModel> {
     if (this.isBuiltin(checkId(id)))
-      throw new ModelError('read-only', id, 'the built-in model cannot be renamed')
+      throw new ModelError('read-only', id, 'a built-in model cannot be renamed')
     const { metadata, weights } = await this.read(id)
     return this.save(id, weights, { ...metadata, name })
   }
 
   async delete(id: string): Promise<void> {
     if (this.isBuiltin(checkId(id)))
-      throw new ModelError('read-only', id, 'the built-in model cannot be deleted')
+      throw new ModelError('read-only', id, 'a built-in model cannot be deleted')
     const folder = this.folderOf(id)
     if (!existsSync(folder)) throw new ModelError('not-found', id, 'no such model')
     await rm(folder, { recursive: true, force: true })

@@ -1,8 +1,11 @@
 /**
  * Training-time augmentation:
- * a random affine map (rotation, scale, shift) and an elastic distortion (Simard et al. 2003),
- * combined into one source-coordinate map per image and applied with one bilinear sample per pixel;
- * samples outside the image read background (0).
+ * a random affine map (rotation, scale, shift; optionally slant and aspect) and an elastic distortion
+ * (Simard et al. 2003), combined into one source-coordinate map per image and applied with one bilinear
+ * sample per pixel; samples outside the image read background (0). Stroke thickness changes the source
+ * first; stroke breaks and small crops erase ink from the result. The additions (slant, aspect, breaks,
+ * crop) aim at digits written elsewhere than MNIST: slanted hands, narrow or wide digits, pens that skip,
+ * scans cropped tight.
  * Random numbers come from the trainer's seeded generator, so runs repeat.
  */
 import type { Augmentation } from '../../shared/schemas/training'
@@ -72,19 +75,104 @@ export function elasticFieldBank(
 
 /**
  * The affine part for one image as [a, b, c, d, e, f]: output pixel (u, v) reads source
- * (u·a + v·c + e, u·b + v·d + f), the inverse of "scale and rotate about the centre, then shift".
+ * (u·a + v·c + e, u·b + v·d + f), the inverse of "slant, stretch, scale and rotate about the centre, then
+ * shift". Random numbers are drawn only for the parts switched on, so older settings repeat exactly.
  */
 function affineMatrix(settings: Augmentation, random: Random): number[] {
-  if (!settings.affine) return [1, 0, 0, 1, 0, 0]
-  const angle = (random.uniform(-settings.rotationDegrees, settings.rotationDegrees) * Math.PI) / 180
-  const scale = random.uniform(settings.scaleMin, settings.scaleMax)
-  const ox = CENTER + random.uniform(-settings.shiftPixels, settings.shiftPixels)
-  const oy = CENTER + random.uniform(-settings.shiftPixels, settings.shiftPixels)
-  const a = Math.cos(angle) / scale
-  const b = -Math.sin(angle) / scale
-  const c = -b
-  const d = a
+  if (!settings.affine && !settings.slant && !settings.aspect) return [1, 0, 0, 1, 0, 0]
+  let angle = 0
+  let scale = 1
+  let ox = CENTER
+  let oy = CENTER
+  if (settings.affine) {
+    angle = (random.uniform(-settings.rotationDegrees, settings.rotationDegrees) * Math.PI) / 180
+    scale = random.uniform(settings.scaleMin, settings.scaleMax)
+    ox += random.uniform(-settings.shiftPixels, settings.shiftPixels)
+    oy += random.uniform(-settings.shiftPixels, settings.shiftPixels)
+  }
+  const shear = settings.slant ? random.uniform(-settings.slantMax, settings.slantMax) : 0
+  const stretch = settings.aspect ? Math.exp(random.uniform(-settings.aspectMax, settings.aspectMax)) : 1
+  // Forward map M = scale · R(angle) · diag(stretch, 1/stretch) · [[1, shear], [0, 1]] (x += shear · y).
+  const cos = Math.cos(angle) * scale
+  const sin = Math.sin(angle) * scale
+  const m00 = cos * stretch
+  const m01 = cos * stretch * shear - sin / stretch
+  const m10 = sin * stretch
+  const m11 = sin * stretch * shear + cos / stretch
+  const det = m00 * m11 - m01 * m10
+  const a = m11 / det
+  const c = -m01 / det
+  const b = -m10 / det
+  const d = m00 / det
   return [a, b, c, d, CENTER - (ox * a + oy * c), CENTER - (ox * b + oy * d)]
+}
+
+/** Probability that an image gets stroke breaks, and that it gets a crop. */
+const BREAK_PROBABILITY = 0.35
+const CROP_PROBABILITY = 0.25
+
+/**
+ * Erases one or two short gaps across the strokes of a 28×28 float image at `offset`: each gap is a band
+ * ~1.5 px wide and 3–5 px long through a random ink pixel, at a random angle.
+ */
+export function breakStrokes(image: Float32Array, offset: number, random: Random): void {
+  const gaps = 1 + random.int(2)
+  for (let g = 0; g < gaps; g++) {
+    let centre = -1
+    for (let tries = 0; tries < 30 && centre < 0; tries++) {
+      const p = random.int(PIXELS)
+      if (image[offset + p] > 0.5) centre = p
+    }
+    if (centre < 0) return
+    const cx = centre % SIDE
+    const cy = Math.floor(centre / SIDE)
+    const angle = random.uniform(0, Math.PI)
+    const half = random.uniform(1.5, 2.5)
+    const dx = Math.cos(angle)
+    const dy = Math.sin(angle)
+    const r = Math.ceil(half + 1)
+    for (let y = Math.max(0, cy - r); y <= Math.min(SIDE - 1, cy + r); y++) {
+      for (let x = Math.max(0, cx - r); x <= Math.min(SIDE - 1, cx + r); x++) {
+        const along = (x - cx) * dx + (y - cy) * dy
+        const across = -(x - cx) * dy + (y - cy) * dx
+        if (Math.abs(along) <= half && Math.abs(across) <= 0.75) image[offset + y * SIDE + x] = 0
+      }
+    }
+  }
+}
+
+/** Cuts 1–3 px off one side (top, bottom, left or right) of the ink's bounding box of a float image. */
+export function cropEdge(image: Float32Array, offset: number, random: Random): void {
+  let top = SIDE
+  let bottom = -1
+  let left = SIDE
+  let right = -1
+  for (let y = 0; y < SIDE; y++) {
+    for (let x = 0; x < SIDE; x++) {
+      if (image[offset + y * SIDE + x] > 0.1) {
+        top = Math.min(top, y)
+        bottom = Math.max(bottom, y)
+        left = Math.min(left, x)
+        right = Math.max(right, x)
+      }
+    }
+  }
+  if (bottom < 0) return
+  const cut = 1 + random.int(3)
+  const side = random.int(4)
+  for (let y = 0; y < SIDE; y++) {
+    for (let x = 0; x < SIDE; x++) {
+      const gone =
+        side === 0
+          ? y < top + cut
+          : side === 1
+            ? y > bottom - cut
+            : side === 2
+              ? x < left + cut
+              : x > right - cut
+      if (gone) image[offset + y * SIDE + x] = 0
+    }
+  }
 }
 
 /**
@@ -119,7 +207,16 @@ export function changeThickness(images: Uint8Array, offset: number, amount: numb
 }
 
 export function createAugmenter(settings: Augmentation, random: Random): Augmenter | null {
-  if (!settings.affine && !settings.elastic && !settings.thickness) return null
+  const any = [
+    settings.affine,
+    settings.elastic,
+    settings.thickness,
+    settings.slant,
+    settings.aspect,
+    settings.strokeBreaks,
+    settings.crop
+  ]
+  if (!any.some(Boolean)) return null
   const bank = settings.elastic
     ? elasticFieldBank(random, settings.elasticAlpha, settings.elasticSigma)
     : null
@@ -166,6 +263,8 @@ export function createAugmenter(settings: Augmentation, random: Random): Augment
           out[dst + p] = value * scale
         }
       }
+      if (settings.strokeBreaks && random.next() < BREAK_PROBABILITY) breakStrokes(out, dst, random)
+      if (settings.crop && random.next() < CROP_PROBABILITY) cropEdge(out, dst, random)
     }
   }
 }

@@ -1,14 +1,17 @@
 /**
- * All weights of the MLP in ONE flat variable, with Adam's moments flat too. One Adam update is then a
+ * All weights of a model in ONE flat variable, with Adam's moments flat too. One Adam update is then a
  * dozen backend ops for the whole network instead of a dozen per tensor: per-op overhead, not
- * arithmetic, dominates a small MLP's step on tfjs-node.
+ * arithmetic, dominates a small MLP's step on tfjs-node. Works for any list of parameter tensors (the
+ * MLP's kernels and biases, the CNN's convolution kernels); layers()/weights() give the MLP's view.
  *
  * On wasm the flat vector and its moments live in JavaScript instead (`host`): there the slices, the
  * concat and the dozen passes over 90k floats cost about a quarter of the step (every wasm op copies), and
  * one JavaScript loop over the reads of the gradients does the same update in a fraction of that.
  */
 import { tf } from '../backend'
+import type { ParamArray } from '../model/cnn'
 import type { MlpWeights, TensorLayer } from '../model/mlp'
+import { paramArrays, withParams } from '../model/weights'
 
 interface Segment {
   offset: number
@@ -29,6 +32,8 @@ interface HostState {
   v: Float32Array
 }
 
+type Gradients = tf.Tensor[] | { kernel: tf.Tensor2D; bias: tf.Tensor1D }[]
+
 export class FlatParameters {
   private readonly params: tf.Variable<tf.Rank.R1> | null = null
   private readonly m: tf.Variable<tf.Rank.R1> | null = null
@@ -36,7 +41,6 @@ export class FlatParameters {
   private readonly host: HostState | null = null
   private readonly total: number
   private readonly segments: Segment[] = []
-  private readonly sizes: number[]
   private step = 0
   private readonly beta1: number
   private readonly beta2: number
@@ -48,21 +52,16 @@ export class FlatParameters {
     this.learningRate = learningRate
   }
 
-  constructor(weights: MlpWeights, adam: AdamSettings) {
-    this.sizes = [weights[0].inputs, ...weights.map((w) => w.outputs)]
+  /** `weights`: the MLP's layers, or any list of parameter tensors. */
+  constructor(weights: MlpWeights | ParamArray[], adam: AdamSettings) {
+    const arrays = isParamList(weights) ? weights : paramArrays(weights)
     let total = 0
-    for (const w of weights) {
-      for (const shape of [[w.inputs, w.outputs], [w.outputs]]) {
-        const size = shape.reduce((a, b) => a * b, 1)
-        this.segments.push({ offset: total, size, shape })
-        total += size
-      }
+    for (const p of arrays) {
+      this.segments.push({ offset: total, size: p.values.length, shape: p.shape })
+      total += p.values.length
     }
     const flat = new Float32Array(total)
-    weights.forEach((w, i) => {
-      flat.set(w.kernel, this.segments[2 * i].offset)
-      flat.set(w.bias, this.segments[2 * i + 1].offset)
-    })
+    arrays.forEach((p, i) => flat.set(p.values, this.segments[i].offset))
     this.total = total
     if (tf.getBackend() === 'wasm' && process.env.DIGIT_STUDIO_HOST_ADAM !== '0') {
       this.host = { params: flat, m: new Float32Array(total), v: new Float32Array(total) }
@@ -81,45 +80,43 @@ export class FlatParameters {
     return this.total
   }
 
-  /** Views of the flat vector as layers (call inside tf.tidy). */
+  /** The parameter tensors, in order (call inside tf.tidy). */
+  tensors(): tf.Tensor[] {
+    return this.segments.map((s) => {
+      // The wasm backend copies the values into its heap when the tensor is made.
+      if (this.host) return tf.tensor(this.host.params.subarray(s.offset, s.offset + s.size), s.shape)
+      return (this.params as tf.Variable<tf.Rank.R1>).slice(s.offset, s.size).reshape(s.shape)
+    })
+  }
+
+  /** The MLP's view: (kernel, bias) pairs (call inside tf.tidy). */
   layers(): TensorLayer[] {
+    const t = this.tensors()
     const layers: TensorLayer[] = []
-    for (let i = 0; i < this.segments.length; i += 2) {
-      const k = this.segments[i]
-      const b = this.segments[i + 1]
-      if (this.host) {
-        // The wasm backend copies the values into its heap when the tensor is made.
-        const p = this.host.params
-        layers.push({
-          kernel: tf.tensor2d(p.subarray(k.offset, k.offset + k.size), k.shape as [number, number]),
-          bias: tf.tensor1d(p.subarray(b.offset, b.offset + b.size))
-        })
-        continue
-      }
-      const params = this.params as tf.Variable<tf.Rank.R1>
-      layers.push({
-        kernel: params.slice(k.offset, k.size).reshape(k.shape as [number, number]),
-        bias: params.slice(b.offset, b.size) as tf.Tensor1D
-      })
+    for (let i = 0; i < t.length; i += 2) {
+      layers.push({ kernel: t[i] as tf.Tensor2D, bias: t[i + 1] as tf.Tensor1D })
     }
     return layers
   }
 
-  /** One Adam step (Kingma & Ba) over all parameters at once. */
-  applyAdam(grads: { kernel: tf.Tensor2D; bias: tf.Tensor1D }[]): void {
+  /** One Adam step (Kingma & Ba) over all parameters at once; grads in parameter order (or MLP pairs). */
+  applyAdam(grads: Gradients): void {
     this.step++
     const t = this.step
     // Canonical Adam: lr · m̂ / (√v̂ + ε) with m̂ = m / (1 - β1^t), v̂ = v / (1 - β2^t), as PyTorch and
     // tf.train.adam compute it (folding the corrections into lr would change ε's effect on tiny gradients).
     const lr = this.learningRate / (1 - this.beta1 ** t)
     const vScale = 1 / Math.sqrt(1 - this.beta2 ** t)
+    const list = (grads as (tf.Tensor | { kernel: tf.Tensor2D; bias: tf.Tensor1D })[]).flatMap((g) =>
+      g instanceof tf.Tensor ? [g] : [g.kernel, g.bias]
+    )
     if (this.host) {
-      this.hostAdam(this.host, grads, lr, vScale)
+      this.hostAdam(this.host, list, lr, vScale)
       return
     }
     const [params, mVar, vVar] = [this.params, this.m, this.v] as tf.Variable<tf.Rank.R1>[]
     tf.tidy(() => {
-      const g = tf.concat(grads.flatMap((l) => [l.kernel.reshape([-1]), l.bias]))
+      const g = tf.concat(list.map((tensor) => tensor.reshape([-1])))
       const m = mVar.add(g.sub(mVar).mul(1 - this.beta1))
       const v = vVar.add(
         g
@@ -134,49 +131,38 @@ export class FlatParameters {
   }
 
   /** The same update in one JavaScript pass (float64 arithmetic, stored as float32). */
-  private hostAdam(
-    host: HostState,
-    grads: { kernel: tf.Tensor2D; bias: tf.Tensor1D }[],
-    lr: number,
-    vScale: number
-  ): void {
+  private hostAdam(host: HostState, grads: tf.Tensor[], lr: number, vScale: number): void {
     const { params, m, v } = host
     const c1 = 1 - this.beta1
     const c2 = 1 - this.beta2
-    grads.forEach((layer, i) => {
-      for (const [tensor, segment] of [
-        [layer.kernel, this.segments[2 * i]],
-        [layer.bias, this.segments[2 * i + 1]]
-      ] as const) {
-        const g = tensor.dataSync()
-        for (let k = 0, j = segment.offset; k < segment.size; k++, j++) {
-          // Read back after each store: the moments are float32, as on the other backends.
-          m[j] += (g[k] - m[j]) * c1
-          v[j] += (g[k] * g[k] - v[j]) * c2
-          params[j] -= (m[j] * lr) / (Math.sqrt(v[j]) * vScale + this.epsilon)
-        }
+    grads.forEach((tensor, i) => {
+      const segment = this.segments[i]
+      const g = tensor.dataSync()
+      for (let k = 0, j = segment.offset; k < segment.size; k++, j++) {
+        // Read back after each store: the moments are float32, as on the other backends.
+        m[j] += (g[k] - m[j]) * c1
+        v[j] += (g[k] * g[k] - v[j]) * c2
+        params[j] -= (m[j] * lr) / (Math.sqrt(v[j]) * vScale + this.epsilon)
       }
     })
   }
 
-  /** The current weights copied to JavaScript. */
-  weights(): MlpWeights {
+  /** The current parameter tensors copied to JavaScript. */
+  arrays(): ParamArray[] {
     const flat = this.host ? this.host.params : ((this.params as tf.Variable).dataSync() as Float32Array)
-    const out: MlpWeights = []
-    for (let i = 0; i < this.segments.length; i += 2) {
-      const k = this.segments[i]
-      const b = this.segments[i + 1]
-      out.push({
-        kernel: flat.slice(k.offset, k.offset + k.size),
-        bias: flat.slice(b.offset, b.offset + b.size),
-        inputs: this.sizes[i / 2],
-        outputs: this.sizes[i / 2 + 1]
-      })
-    }
-    return out
+    return this.segments.map((s) => ({ shape: s.shape, values: flat.slice(s.offset, s.offset + s.size) }))
+  }
+
+  /** The current weights as the MLP's layers. */
+  weights(): MlpWeights {
+    return withParams([], this.arrays()) as MlpWeights
   }
 
   dispose(): void {
     if (this.params && this.m && this.v) tf.dispose([this.params, this.m, this.v])
   }
+}
+
+function isParamList(weights: MlpWeights | ParamArray[]): weights is ParamArray[] {
+  return weights.length > 0 && 'shape' in weights[0]
 }

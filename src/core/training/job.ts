@@ -19,6 +19,12 @@ import { ModelStore, slugify } from '../models/store'
 import { assertModelTarget, readMetadata, writeModelFolder } from '../models/format'
 import type { StepChoice, StepPreference } from './graph'
 import { train, type TrainingControl } from './trainer'
+import type { ModelMetadata } from '../../shared/schemas/models'
+import { calibrateOnMnist } from '../calibration/fit'
+import { readModelFolder } from '../models/format'
+import { PersonalStore } from '../personal/store'
+import { tuneModel } from '../personal/tune'
+import { createRunner, type ModelWeights } from '../model/weights'
 
 type HyperparametersInput = Parameters<typeof HyperparametersSchema.parse>[0]
 
@@ -36,6 +42,14 @@ export interface TrainingJob {
   modelId?: string
   /** …or into exactly this folder (the CLI's --out). */
   outFolder?: string
+  /** Set for "teach": fine-tune this model on the personal collection instead of training from scratch. */
+  tune?: {
+    baseFolder: string
+    baseId: string
+    /** The data folder that holds the personal collection. */
+    dataDir: string
+    epochs?: number
+  }
 }
 
 export interface JobResult {
@@ -54,6 +68,7 @@ export interface JobCallbacks {
 }
 
 export async function runTrainingJob(job: TrainingJob, callbacks: JobCallbacks): Promise<JobResult> {
+  if (job.tune) return runTuningJob(job, job.tune, callbacks)
   const { onEvent } = callbacks
   const log = callbacks.log ?? (() => {})
   const status = (state: TrainingStatus['state'], message?: string, kept?: KeptModel): TrainingStatus => {
@@ -71,7 +86,11 @@ export async function runTrainingJob(job: TrainingJob, callbacks: JobCallbacks):
   log(`backend: ${backend.detail}`)
   // Where the model goes is settled before the data loads: --out must be new, empty or a model folder, and a
   // library id is reserved now, so nothing saved meanwhile under the same name is replaced at epoch 1.
-  const name = job.name ?? `MLP ${hp.hiddenUnits.join('-')} · ${hp.epochs} epochs · seed ${hp.seed}`
+  const name =
+    job.name ??
+    (hp.architecture === 'cnn'
+      ? `CNN ${hp.cnn.filters.join('-')}-${hp.cnn.denseUnits} · ${hp.epochs} epochs · seed ${hp.seed}`
+      : `MLP ${hp.hiddenUnits.join('-')} · ${hp.epochs} epochs · seed ${hp.seed}`)
   const store = job.modelsDir ? new ModelStore({ dir: job.modelsDir }) : null
   if (job.outFolder) await assertModelTarget(job.outFolder)
   const modelId = job.outFolder
@@ -101,6 +120,14 @@ export async function runTrainingJob(job: TrainingJob, callbacks: JobCallbacks):
   log(`MNIST: ${data.train.count} training and ${data.test.count} test images`)
   let currentName = name
   let deleted = false
+
+  let lastSave: { metadata: ModelMetadata; weights: ModelWeights } | null = null
+  const save = async (weights: ModelWeights, metadata: ModelMetadata) => {
+    if (job.outFolder) await writeModelFolder(job.outFolder, weights, metadata)
+    else await (store as ModelStore).save(modelId, weights, metadata)
+    lastSave = { metadata, weights }
+    saved = true
+  }
 
   const started = performance.now()
   const result = await train({
@@ -136,12 +163,24 @@ export async function runTrainingJob(job: TrainingJob, callbacks: JobCallbacks):
         backend: backend.name,
         trainingSeconds: (performance.now() - started) / 1000
       })
-      if (job.outFolder) await writeModelFolder(job.outFolder, weights, metadata)
-      else await (store as ModelStore).save(modelId, weights, metadata)
-      saved = true
+      await save(weights, metadata)
     }
   }).catch(releaseAndThrow)
   await release()
+  // The kept model's temperature for the "not sure" flag, fitted on held-out MNIST training images.
+  const last = lastSave as { metadata: ModelMetadata; weights: ModelWeights } | null
+  if (last && !deleted && !callbacks.control?.cancelled()) {
+    status('saving', 'Calibrating the confidences')
+    const runner = createRunner(last.weights)
+    try {
+      const calibration = await calibrateOnMnist((p, n) => runner.predict(p, n), data.train)
+      log(`calibration: temperature ${calibration.temperature.toFixed(3)} (${calibration.source})`)
+      const current = await readMetadata(folder).catch(() => null)
+      await save(last.weights, { ...last.metadata, name: current?.name ?? last.metadata.name, calibration })
+    } finally {
+      runner.dispose()
+    }
+  }
   const testAccuracy = result.lastEpoch?.testAccuracy ?? null
   const kept: KeptModel = {
     id: modelId,
@@ -168,5 +207,42 @@ export async function runTrainingJob(job: TrainingJob, callbacks: JobCallbacks):
     step: result.step,
     testAccuracy,
     epochsCompleted: result.epochsCompleted
+  }
+}
+
+/** "Teach" in the training process: the personal collection, mixed with MNIST, fine-tunes a copy of a model. */
+async function runTuningJob(
+  job: TrainingJob,
+  tune: NonNullable<TrainingJob['tune']>,
+  callbacks: JobCallbacks
+): Promise<JobResult> {
+  const { onEvent } = callbacks
+  const backend = await selectBackend(job.backend ?? 'auto')
+  callbacks.log?.(`backend: ${backend.detail}`)
+  onEvent({ kind: 'status', state: 'loading-data', message: `Loading MNIST from ${job.mnistFolder}` })
+  const { samples, problems } = await new PersonalStore(tune.dataDir).trainingSamples()
+  for (const problem of problems) callbacks.log?.(`skipped ${problem.file}: ${problem.reason}`)
+  const base = await readModelFolder(tune.baseFolder)
+  const mnist = await loadMnist(job.mnistFolder)
+  const { report, status, step } = await tuneModel({
+    base: { id: tune.baseId, ...base },
+    samples,
+    mnist,
+    epochs: tune.epochs,
+    name: job.name,
+    hyperparameters: job.hyperparameters as Partial<Hyperparameters> | undefined,
+    store: new ModelStore({ dir: job.modelsDir as string }),
+    backend: backend.name,
+    onEvent,
+    control: callbacks.control
+  })
+  const final: TrainingStatus = { ...status, tuning: report }
+  onEvent(final)
+  return {
+    status: final,
+    backend: backend.name,
+    step,
+    testAccuracy: report.after.mnistTest,
+    epochsCompleted: report.epochs
   }
 }

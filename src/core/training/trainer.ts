@@ -1,7 +1,7 @@
 /**
- * The lean trainer. Each batch is one tf.tidy with a hand-written forward and backward pass (dense +
- * sigmoid; softmax + cross-entropy gradient p - y; on tfjs-node single TensorFlow kernels for MatMul,
- * SoftmaxCrossEntropyWithLogits and SigmoidGrad), one Adam update over a single flat parameter vector,
+ * The lean trainer, for every architecture (./architecture.ts: the paper's MLP with a hand-written
+ * forward and backward pass, or the CNN through autodiff). Each batch is one tf.tidy with the forward and
+ * backward pass, one Adam update over a single flat parameter vector,
  * and no reads back to JavaScript except every `reportEvery` batches for the paper's progress line
  * (section 2.2). Batches are built in JavaScript from the MNIST bytes and uploaded (one upload per batch):
  * measured as fast as gathering from a training set kept on the backend, without its 188 MB float copy
@@ -10,20 +10,14 @@
 import type { BatchProgress, EpochSummary, Hyperparameters } from '../../shared/schemas/training'
 import { tf } from '../backend'
 import { PIXELS, type DigitSet } from '../data/mnist'
-import {
-  CLASSES,
-  initWeights,
-  layerSizes,
-  logitsOf,
-  toTensors,
-  type MlpWeights,
-  type TensorLayer
-} from '../model/mlp'
+import { CLASSES } from '../model/mlp'
 import { Random } from '../model/random'
+import { isCnnWeights, paramArrays, withParams, type ModelWeights } from '../model/weights'
+import { softmaxCrossEntropy } from '../backend/native-ops'
+import { architectureFor, batchStats, type TrainableArchitecture } from './architecture'
 import { createAugmenter } from './augment'
 import { FlatParameters } from './flat-params'
 import { WeightAverage } from './weight-average'
-import { dense, matMul, sigmoidBackward, softmaxCrossEntropy } from '../backend/native-ops'
 import { copyImages, fillLabels, toBackendSet, type BackendSet } from './tensors'
 import { openTrainingStep, type GraphStep, type StepChoice, type StepPreference } from './graph'
 import { StepTimes, type EpochTimes } from './graph/timing'
@@ -37,7 +31,7 @@ export interface TrainingControl {
 
 export interface EpochResult {
   summary: EpochSummary
-  weights: MlpWeights
+  weights: ModelWeights
   /** Where the epoch's training time went (for the benchmark). */
   times: EpochTimes
 }
@@ -51,7 +45,7 @@ export interface TrainOptions {
   onEpoch?: (result: EpochResult) => void | Promise<void>
   control?: TrainingControl
   /** Start from these weights instead of a seeded initialisation. */
-  initialWeights?: MlpWeights
+  initialWeights?: ModelWeights
   /** Let other work (IPC messages) run every this many batches. */
   yieldEvery?: number
   /** The graph step (many batches per native call, tfjs-node only) or the lean step; default auto. */
@@ -61,7 +55,7 @@ export interface TrainOptions {
 }
 
 export interface TrainResult {
-  weights: MlpWeights
+  weights: ModelWeights
   epochsCompleted: number
   cancelled: boolean
   lastEpoch: EpochSummary | null
@@ -72,72 +66,19 @@ export interface TrainResult {
 const now = () => performance.now() / 1000
 const nextTick = () => new Promise<void>((resolve) => setImmediate(resolve))
 
-/** [sum of cross-entropy, count of correct answers] for a batch. */
-function batchStats(loss: tf.Tensor1D, logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Tensor1D {
-  const correct = tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), labels), 'float32'))
-  return tf.stack([tf.sum(loss), correct]) as tf.Tensor1D
-}
-
-/**
- * One training step on a batch: returns the gradients (averaged over the batch) and the batch's
- * [loss sum, correct count]. `dropoutSeed` is null when dropout is off.
- */
-function forwardBackward(
-  x: tf.Tensor2D,
-  oneHot: tf.Tensor2D,
-  labels: tf.Tensor1D,
-  layers: TensorLayer[],
-  dropout: number,
-  dropoutSeed: number | null
-) {
-  const inputs: tf.Tensor2D[] = [x]
-  const activations: tf.Tensor2D[] = []
-  const masks: (tf.Tensor2D | null)[] = []
-  let h = x
-  for (let i = 0; i < layers.length - 1; i++) {
-    const a = dense(h, layers[i].kernel, layers[i].bias, 'sigmoid')
-    activations.push(a)
-    if (dropoutSeed !== null && dropout > 0) {
-      // Inverted dropout: keep with probability 1 - rate and scale by 1 / (1 - rate).
-      const keep = tf.step(tf.sub(tf.randomUniform(a.shape, 0, 1, 'float32', dropoutSeed + i), dropout))
-      const mask = tf.mul(keep, 1 / (1 - dropout)) as tf.Tensor2D
-      masks.push(mask)
-      h = tf.mul(a, mask) as tf.Tensor2D
-    } else {
-      masks.push(null)
-      h = a
-    }
-    inputs.push(h)
-  }
-  const last = layers[layers.length - 1]
-  const logits = dense(h, last.kernel, last.bias, 'linear')
-  // Softmax + cross-entropy: dL/dlogits = (p - y) / batch (the paper's eq. 7).
-  const { loss, grad } = softmaxCrossEntropy(logits, oneHot)
-  let delta = tf.mul(grad, 1 / x.shape[0]) as tf.Tensor2D
-  const grads: { kernel: tf.Tensor2D; bias: tf.Tensor1D }[] = new Array(layers.length)
-  for (let i = layers.length - 1; i >= 0; i--) {
-    grads[i] = { kernel: matMul(inputs[i], delta, true, false), bias: tf.sum(delta, 0) }
-    if (i === 0) break
-    let back = matMul(delta, layers[i].kernel, false, true)
-    const mask = masks[i - 1]
-    if (mask) back = tf.mul(back, mask)
-    delta = sigmoidBackward(activations[i - 1], back as tf.Tensor2D)
-  }
-  return { grads, stats: batchStats(loss, logits, labels) }
-}
-
-/** Average loss and accuracy of the weights on a set already on the backend. */
+/** Average loss and accuracy of the parameters on a set already on the backend. */
 export function evaluateOnBackend(
   set: BackendSet,
-  layers: TensorLayer[],
-  chunk = 2000
+  params: tf.Tensor[],
+  architecture: Pick<TrainableArchitecture, 'logits' | 'evalChunk'>
 ): { loss: number; accuracy: number } {
+  const chunk = architecture.evalChunk
   let totals = tf.zeros([2]) as tf.Tensor1D
   for (let start = 0; start < set.count; start += chunk) {
     const size = Math.min(chunk, set.count - start)
     const next = tf.tidy(() => {
       const x = set.images.slice(start, size)
-      const logits = logitsOf(x, layers)
+      const logits = architecture.logits(x, params)
       const { loss } = softmaxCrossEntropy(logits, set.oneHot.slice(start, size))
       const stats = batchStats(loss, logits, set.labels.slice(start, size))
       return tf.add(totals, stats) as tf.Tensor1D
@@ -151,12 +92,16 @@ export function evaluateOnBackend(
 }
 
 /** Test loss and accuracy of weights other than the ones being trained. */
-function evaluateWeights(set: BackendSet, weights: MlpWeights): { loss: number; accuracy: number } {
-  const layers = toTensors(weights)
+function evaluateWeights(
+  set: BackendSet,
+  weights: ModelWeights,
+  architecture: TrainableArchitecture
+): { loss: number; accuracy: number } {
+  const tensors = paramArrays(weights).map((p) => tf.tensor(p.values, p.shape, 'float32'))
   try {
-    return tf.tidy(() => evaluateOnBackend(set, layers))
+    return tf.tidy(() => evaluateOnBackend(set, tensors, architecture))
   } finally {
-    for (const layer of layers) tf.dispose([layer.kernel, layer.bias])
+    tf.dispose(tensors)
   }
 }
 
@@ -182,19 +127,28 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   const hp = options.hyperparameters
   const started = now()
   const random = new Random(hp.seed)
-  const weights0 = options.initialWeights ?? initWeights(layerSizes(hp.hiddenUnits), hp.seed)
-  // The step-selection point: the graph step where it loads (blocks of batches, one native call each),
-  // else the lean step below.
+  const architecture = architectureFor(hp, options.initialWeights)
+  const weights0 = options.initialWeights ?? architecture.init(hp)
+  // The step-selection point: the graph step where it loads (blocks of batches, one native call each; the
+  // paper's MLP only), else the lean step below (any architecture).
   const augment = createAugmenter(hp.augmentation, random)
-  const { graph, choice } = await openTrainingStep(options.step ?? 'auto', {
-    weights: weights0,
-    dropout: hp.dropout,
-    learningRate: hp.learningRate,
-    resident: augment ? null : options.train,
-    batches: Math.ceil(options.train.count / Math.min(hp.batchSize, options.train.count)) * hp.epochs
-  })
+  const { graph, choice } = isCnnWeights(weights0)
+    ? {
+        graph: null,
+        choice: {
+          kind: 'lean' as const,
+          detail: 'lean step (one batch per call): the graph step is for the MLP'
+        }
+      }
+    : await openTrainingStep(options.step ?? 'auto', {
+        weights: weights0,
+        dropout: hp.dropout,
+        learningRate: hp.learningRate,
+        resident: augment ? null : options.train,
+        batches: Math.ceil(options.train.count / Math.min(hp.batchSize, options.train.count)) * hp.epochs
+      })
   options.onStep?.(choice)
-  const lean = graph ? null : new FlatParameters(weights0, { learningRate: hp.learningRate })
+  const lean = graph ? null : new FlatParameters(paramArrays(weights0), { learningRate: hp.learningRate })
   const params = graph ?? (lean as FlatParameters)
   const averaging = hp.averageLastEpochs > 0 ? new WeightAverage() : null
   const jsBatches = graph !== null || augment !== null || process.env.DIGIT_STUDIO_BATCHES !== 'backend'
@@ -221,11 +175,17 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   let lastEpoch: EpochSummary | null = null
   let epochsCompleted = 0
   let cancelled = false
-  let lastGood: MlpWeights | null = null
+  let lastGood: ModelWeights | null = null
 
   try {
     // Step 0: the untrained model, so that a curve starts where training does.
-    const initial = tf.tidy(() => evaluateOnBackend(testSet, params.layers()))
+    const initial = tf.tidy(() =>
+      evaluateOnBackend(
+        testSet,
+        graph ? graph.layers().flatMap((l) => [l.kernel, l.bias]) : (lean as FlatParameters).tensors(),
+        architecture
+      )
+    )
     options.onProgress?.({
       kind: 'batch',
       step: 0,
@@ -278,11 +238,11 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
             oneHot = tf.gather((trainSet as BackendSet).oneHot, idx) as tf.Tensor2D
             labels = tf.gather((trainSet as BackendSet).labels, idx) as tf.Tensor1D
           }
-          const { grads, stats } = forwardBackward(
+          const { grads, stats } = architecture.gradients(
             x,
             oneHot,
             labels,
-            params.layers(),
+            (lean as FlatParameters).tensors(),
             hp.dropout,
             dropoutSeed
           )
@@ -336,11 +296,17 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       const epochTimes = times.take()
       totals.dispose()
       // Within the averaging window the model is the mean of the epoch-end weights so far.
-      const averaged =
-        averaging && epoch > hp.epochs - hp.averageLastEpochs ? averaging.add(params.weights()) : null
+      const current = graph ? graph.weights() : withParams(weights0, (lean as FlatParameters).arrays())
+      const averaged = averaging && epoch > hp.epochs - hp.averageLastEpochs ? averaging.add(current) : null
       const test = averaged
-        ? evaluateWeights(testSet, averaged)
-        : tf.tidy(() => evaluateOnBackend(testSet, params.layers()))
+        ? evaluateWeights(testSet, averaged, architecture)
+        : tf.tidy(() =>
+            evaluateOnBackend(
+              testSet,
+              graph ? graph.layers().flatMap((l) => [l.kernel, l.bias]) : (lean as FlatParameters).tensors(),
+              architecture
+            )
+          )
       epochsCompleted = epoch
       const elapsed = now() - started - pausedTotal
       lastEpoch = {
@@ -354,7 +320,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         seconds: now() - epochStart - (pausedTotal - pausedBefore),
         etaSeconds: (elapsed / epoch) * (hp.epochs - epoch)
       }
-      lastGood = averaged ?? params.weights()
+      lastGood = averaged ?? current
       await options.onEpoch?.({ summary: lastEpoch, weights: lastGood, times: epochTimes })
       await nextTick()
       if (options.control?.cancelled()) cancelled = epoch < hp.epochs

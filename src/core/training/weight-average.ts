@@ -4,25 +4,23 @@
  * lands nearer its centre, which is why it generalises a little better than any one of them.
  */
 import type { MlpWeights } from '../model/mlp'
+import { paramArrays, withParams, type ModelWeights } from '../model/weights'
 
 export class WeightAverage {
-  private sums: { kernel: Float64Array; bias: Float64Array }[] | null = null
+  private sums: Float64Array[] | null = null
   private count = 0
 
-  /** Adds one epoch's weights and returns the mean of all added so far. */
-  add(weights: MlpWeights): MlpWeights {
-    this.sums ??= weights.map((w) => ({
-      kernel: new Float64Array(w.kernel.length),
-      bias: new Float64Array(w.bias.length)
-    }))
+  /** Adds one epoch's weights (either architecture) and returns the mean of all added so far. */
+  add<W extends ModelWeights = MlpWeights>(weights: W): W {
+    const params = paramArrays(weights)
+    this.sums ??= params.map((p) => new Float64Array(p.values.length))
     this.count++
-    return weights.map((w, i) => {
-      const sum = (this.sums as NonNullable<typeof this.sums>)[i]
-      const kernel = new Float32Array(w.kernel.length)
-      const bias = new Float32Array(w.bias.length)
-      for (let k = 0; k < kernel.length; k++) kernel[k] = (sum.kernel[k] += w.kernel[k]) / this.count
-      for (let k = 0; k < bias.length; k++) bias[k] = (sum.bias[k] += w.bias[k]) / this.count
-      return { kernel, bias, inputs: w.inputs, outputs: w.outputs }
+    const sums = this.sums
+    const mean = params.map((p, i) => {
+      const values = new Float32Array(p.values.length)
+      for (let k = 0; k < values.length; k++) values[k] = (sums[i][k] += p.values[k]) / this.count
+      return { shape: p.shape, values }
     })
+    return withParams(weights, mean) as W
   }
 }

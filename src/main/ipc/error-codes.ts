@@ -7,6 +7,7 @@ import { DATA_ERROR_CODES, type DataErrorCode } from '../../core/data/errors'
 import { IMAGE_ERROR_CODES, type ImageErrorCode } from '../../core/preprocess/errors'
 import { IMPORT_ERROR_CODES, type ImportErrorCode } from '../../core/import/errors'
 import { MODEL_ERROR_CODES, type ModelErrorCode } from '../../core/models/errors'
+import { PERSONAL_ERROR_CODES, type PersonalErrorCode } from '../../core/personal/store'
 import type { ErrorCode, MessageKey } from '../../shared/names'
 
 export const DATA_ERRORS: Record<DataErrorCode, ErrorCode> = {
@@ -50,6 +51,12 @@ export const IMPORT_ERRORS: Record<ImportErrorCode, ErrorCode> = {
   cancelled: 'cancelled'
 }
 
+export const PERSONAL_ERRORS: Record<PersonalErrorCode, ErrorCode> = {
+  'not-found': 'not-found',
+  'bad-sample': 'bad-request',
+  io: 'io'
+}
+
 export const EXPORT_ERRORS: Record<'no-labels', ErrorCode> = { 'no-labels': 'bad-input' }
 
 export const PATH_ERRORS: Record<'relative-path', ErrorCode> = { 'relative-path': 'bad-input' }
@@ -61,7 +68,8 @@ export const CORE_ERRORS: Record<string, { codes: readonly string[]; map: Record
   ImageDecodeError: { codes: IMAGE_ERROR_CODES, map: IMAGE_ERRORS },
   ImportError: { codes: IMPORT_ERROR_CODES, map: IMPORT_ERRORS },
   ExportError: { codes: Object.keys(EXPORT_ERRORS), map: EXPORT_ERRORS },
-  RelativePathError: { codes: Object.keys(PATH_ERRORS), map: PATH_ERRORS }
+  RelativePathError: { codes: Object.keys(PATH_ERRORS), map: PATH_ERRORS },
+  PersonalError: { codes: PERSONAL_ERROR_CODES, map: PERSONAL_ERRORS }
 }
 
 /** Core errors that have a translated message of their own, by class and code; `file` is the parameter. */

@@ -10,6 +10,7 @@ import { EngineService } from './engine'
 import { JobTracker } from './jobs'
 import { MnistService } from './mnist'
 import { ModelService } from './models'
+import { personalHandlers } from './personal'
 import { predictHandlers } from './predict'
 import { readingHandlers } from './reading'
 import { SettingsStore } from './settings'
@@ -45,12 +46,24 @@ export async function createServices({ host, emit, version }: ServiceDeps): Prom
   const handlers: Handlers = {
     ...appHandlers(host, settings, engine, mnist, version),
     'jobs.state': async () => jobs.snapshot(),
-    ...predictHandlers(models),
+    ...predictHandlers(models, async () => (await settings.get()).unsureThreshold),
     ...models.handlers(),
     ...mnist.handlers(emit),
     ...trainingHandlers(training, mnist, models, settings, jobs, emit),
     ...testSets.handlers(emit),
-    ...readingHandlers(models, (folder) => testSets.runImport({ folder }, emit))
+    ...readingHandlers(models, (folder) => testSets.runImport({ folder }, emit)),
+    ...personalHandlers(
+      {
+        dataDir: host.dataDir,
+        models,
+        mnist,
+        settings,
+        jobs,
+        host: training,
+        importResult: (id) => testSets.resultOf(id)
+      },
+      emit
+    )
   }
   return {
     handlers,

@@ -1,6 +1,6 @@
 import { checkUserPath } from '../../core/paths'
 import { join } from 'node:path'
-import { BUILTIN_ID, ModelStore, type LoadedModel } from '../../core/models'
+import { BUILTIN_ID, ModelStore, shippedModels, type LoadedModel } from '../../core/models'
 import type { ModelSummary } from '../../shared/schemas/models'
 import { ServiceError, type Handlers } from '../ipc/router'
 import type { SettingsStore } from './settings'
@@ -25,9 +25,12 @@ export class ModelService {
     /** Resolves once the tensor backend is chosen: weights must be loaded onto it. */
     private readonly backendReady: () => Promise<unknown>
   ) {
+    // Every model shipped in resources/models: 'default' (the most accurate) and the paper's MLP.
+    const shipped = shippedModels(join(resourcesDir, 'models'))
     this.store = new ModelStore({
       dir: join(dataDir, 'models'),
-      builtinDir: join(resourcesDir, 'models', BUILTIN_ID)
+      builtinDir: shipped.builtinDir ?? join(resourcesDir, 'models', BUILTIN_ID),
+      builtins: shipped.builtins
     })
   }
 

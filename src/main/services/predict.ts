@@ -1,12 +1,17 @@
 import { toMnistForm, toView28 } from '../../core/preprocess'
 import { argmax10 } from '../../core/evaluation'
+import { assessorFor, DEFAULT_UNSURE_THRESHOLD } from '../../core/calibration'
 import type { Prediction } from '../../shared/schemas/images'
 import type { GrayImage } from '../../core/preprocess/types'
 import { ServiceError, type Handlers } from '../ipc/router'
 import type { ModelService } from './models'
 
 /** Drawing-pad predictions: raw canvas pixels through the shared preprocessing, then the active model. */
-export function predictHandlers(models: ModelService): Pick<Handlers, 'predict.image'> {
+export function predictHandlers(
+  models: ModelService,
+  /** The "not sure" threshold from the settings. */
+  threshold: () => Promise<number>
+): Pick<Handlers, 'predict.image'> {
   return {
     'predict.image': async ({ width, height, pixels }): Promise<Prediction> => {
       const started = performance.now()
@@ -14,7 +19,7 @@ export function predictHandlers(models: ModelService): Pick<Handlers, 'predict.i
       if (data.length !== width * height) {
         throw new ServiceError('bad-request', `Expected ${width * height} pixels, got ${data.length}.`)
       }
-      return predictGray(models, { width, height, data }, started)
+      return predictGray(models, { width, height, data }, started, await threshold())
     }
   }
 }
@@ -23,7 +28,9 @@ export function predictHandlers(models: ModelService): Pick<Handlers, 'predict.i
 export async function predictGray(
   models: ModelService,
   image: GrayImage,
-  started = performance.now()
+  started = performance.now(),
+  /** The "not sure" threshold (the settings' unsureThreshold). */
+  threshold = DEFAULT_UNSURE_THRESHOLD
 ): Promise<Prediction> {
   const form = toMnistForm(image)
   if (form.kind === 'no-digit') {
@@ -32,12 +39,17 @@ export async function predictGray(
       probabilities: Array(10).fill(0),
       view28: null,
       noDigitReason: form.reason,
-      milliseconds: performance.now() - started
+      milliseconds: performance.now() - started,
+      flag: null,
+      calibratedConfidence: null
     }
   }
   const model = await models.active()
   const probabilities = Array.from(await model.predict(form.pixels, 1))
+  const { flag, confidence } = assessorFor(model.metadata, threshold)(probabilities, form.pixels)
   return {
+    flag,
+    calibratedConfidence: confidence,
     digit: argmax10(probabilities),
     probabilities,
     view28: Array.from(toView28(form) ?? []),

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { exportResult } from '../../core/export'
+import { assessorFor } from '../../core/calibration'
 import { importFolder, renderSampleImage } from '../../core/import'
 import { checkUserPath } from '../../core/paths'
 import type { ImportResult } from '../../shared/schemas/import'
@@ -35,6 +36,11 @@ export class TestSetService {
     if (last) this.results.set(last.importId, last)
   }
 
+  /** A finished import, for taking its labelled samples into the personal collection. */
+  resultOf(importId: string): ImportResult {
+    return this.result(importId)
+  }
+
   private result(importId: string): ImportResult {
     const result = this.results.get(importId)
     if (!result)
@@ -62,7 +68,8 @@ export class TestSetService {
           onProgress: (progress) => {
             this.jobs.importProgress(progress)
             emit('testset.progress', progress)
-          }
+          },
+          assess: assessorFor(classifier.metadata, (await this.settings.get()).unsureThreshold)
         })
         const importId = randomUUID()
         this.results.set(importId, result)

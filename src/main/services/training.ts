@@ -1,7 +1,8 @@
 import { checkUserPath } from '../../core/paths'
 import type { TrainingHost } from '../training/host'
 import type { EmitEvent } from '../ipc/events'
-import { HyperparametersSchema } from '../../shared/schemas/training'
+import { HyperparametersSchema, type TrainingStatus } from '../../shared/schemas/training'
+import type { TrainingJob } from '../../core/training/job'
 import { ServiceError, type Handlers } from '../ipc/router'
 import type { JobTracker } from './jobs'
 import type { MnistService } from './mnist'
@@ -14,6 +15,41 @@ type TrainingCalls = Pick<
 >
 
 const isActive = (state: string): boolean => ['loading-data', 'running', 'paused', 'saving'].includes(state)
+
+/**
+ * Starts a job in the training process (training, or teaching when job.tune is set), recording it for
+ * jobs.state and forwarding its events to every window.
+ */
+export function startTrainingJob(
+  host: TrainingHost,
+  jobs: JobTracker,
+  emit: EmitEvent,
+  job: TrainingJob,
+  planned: { name: string | null; epochs: number }
+): TrainingStatus {
+  try {
+    if (isActive(host.status().state))
+      throw new ServiceError('conflict', 'A training run is already in progress.', 'alreadyRunning')
+    jobs.trainingStarted(planned.name, planned.epochs)
+    const status = host.start(
+      job,
+      (event) => {
+        jobs.trainingEvent(event)
+        emit('training.event', event)
+      },
+      (line) => {
+        jobs.trainingLog(line)
+        emit('training.log', { line })
+      }
+    )
+    jobs.trainingEvent(status)
+    return status
+  } catch (error) {
+    if ((error as { code?: string }).code === 'conflict')
+      throw new ServiceError('conflict', (error as Error).message, 'alreadyRunning')
+    throw error
+  }
+}
 
 /** Training runs in its own process (the TrainingHost); this forwards its events to every window. */
 export function trainingHandlers(
@@ -28,38 +64,17 @@ export function trainingHandlers(
     'training.start': async ({ hyperparameters, mnistFolder, trainSubset, testSubset, name }) => {
       const folder = mnistFolder ? checkUserPath(mnistFolder) : (await mnist.folder()).folder
       const epochs = HyperparametersSchema.parse(hyperparameters).epochs
-      try {
-        const backend = (await settings.get()).backend
-        if (isActive(host.status().state))
-          throw new ServiceError('conflict', 'A training run is already in progress.', 'alreadyRunning')
-        jobs.trainingStarted(name ?? null, epochs)
-        const status = host.start(
-          {
-            hyperparameters,
-            mnistFolder: folder,
-            trainSubset,
-            testSubset,
-            name,
-            // The backend the user chose in the settings applies to training too.
-            backend,
-            modelsDir: models.store.dir
-          },
-          (event) => {
-            jobs.trainingEvent(event)
-            emit('training.event', event)
-          },
-          (line) => {
-            jobs.trainingLog(line)
-            emit('training.log', { line })
-          }
-        )
-        jobs.trainingEvent(status)
-        return status
-      } catch (error) {
-        if ((error as { code?: string }).code === 'conflict')
-          throw new ServiceError('conflict', (error as Error).message, 'alreadyRunning')
-        throw error
+      const job: TrainingJob = {
+        hyperparameters,
+        mnistFolder: folder,
+        trainSubset,
+        testSubset,
+        name,
+        // The backend the user chose in the settings applies to training too.
+        backend: (await settings.get()).backend,
+        modelsDir: models.store.dir
       }
+      return startTrainingJob(host, jobs, emit, job, { name: name ?? null, epochs })
     },
     'training.pause': async () => host.pause(),
     'training.resume': async () => host.resume(),

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { FlagSchema } from './calibration'
 import { EvaluationSchema } from './evaluation'
 
 export const SampleResultSchema = z.object({
@@ -12,7 +13,11 @@ export const SampleResultSchema = z.object({
   probabilities: z.array(z.number()).length(10),
   noDigit: z.boolean(),
   /** The 28×28 view the model saw: 784 bytes (0..255, ink bright) in base64; null when no digit was found. */
-  view28: z.string().nullable()
+  view28: z.string().nullable(),
+  /** 'not-sure' / 'not-a-digit' put the sample on the review list; null when not assessed (no digit). */
+  flag: FlagSchema.nullable().optional(),
+  /** Confidence after the model's temperature scaling (null when not assessed). */
+  calibratedConfidence: z.number().nullable().optional()
 })
 export type SampleResult = z.infer<typeof SampleResultSchema>
 

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { DEFAULT_UNSURE_THRESHOLD } from './calibration'
 import { BackendPreferenceSchema } from './models'
 
 /** The settings' fields without defaults, so that a partial update names only what it changes. */
@@ -11,7 +12,9 @@ export const SettingsFieldsSchema = z.object({
   mnistFolder: z.string().max(4096).nullable(),
   /** The model used for drawing and imports; null means the shipped one. */
   activeModelId: z.string().max(100).nullable(),
-  lastImportFolder: z.string().max(4096).nullable()
+  lastImportFolder: z.string().max(4096).nullable(),
+  /** Answers whose calibrated confidence is below this are flagged "not sure". */
+  unsureThreshold: z.number().min(0.3).max(0.99)
 })
 /** Stored settings: each missing or invalid field falls back to its default on its own. */
 const field = SettingsFieldsSchema.shape
@@ -22,6 +25,7 @@ export const SettingsSchema = z.object({
   penWidth: field.penWidth.catch(18),
   mnistFolder: field.mnistFolder.catch(null),
   activeModelId: field.activeModelId.catch(null),
-  lastImportFolder: field.lastImportFolder.catch(null)
+  lastImportFolder: field.lastImportFolder.catch(null),
+  unsureThreshold: field.unsureThreshold.catch(DEFAULT_UNSURE_THRESHOLD)
 })
 export type Settings = z.infer<typeof SettingsSchema>

@@ -20,11 +20,36 @@ export const AugmentationSchema = z.object({
   elasticAlpha: z.number().min(0).max(60).default(34),
   elasticSigma: z.number().min(1).max(10).default(4),
   /** Random stroke thickness: blend towards a 3×3 dilation (thicker) or erosion (thinner) by a random amount. */
-  thickness: z.boolean().default(false)
+  thickness: z.boolean().default(false),
+  /** Random slant (horizontal shear, as handwriting leans): x += shear · y with |shear| up to slantMax. */
+  slant: z.boolean().default(false),
+  slantMax: z.number().min(0).max(1).default(0.3),
+  /** Random aspect change: width and height scaled apart by up to ±aspectMax. */
+  aspect: z.boolean().default(false),
+  aspectMax: z.number().min(0).max(0.5).default(0.15),
+  /** Random stroke breaks: short gaps erased across the strokes (pens skip, scans drop ink). */
+  strokeBreaks: z.boolean().default(false),
+  /** Random small crops: a thin band of one edge of the digit cut off (scans cropped tight). */
+  crop: z.boolean().default(false)
 })
 export type Augmentation = z.infer<typeof AugmentationSchema>
 
+/** The architectures the trainer knows. 'mlp' is the paper's network; 'cnn' the convolutional one. */
+export const ArchitectureNameSchema = z.enum(['mlp', 'cnn'])
+export type ArchitectureName = z.infer<typeof ArchitectureNameSchema>
+
+/** The CNN's sizes: two 5×5 'valid' convolutions (ReLU, 2×2 max-pool each), one dense ReLU layer, softmax. */
+export const CnnSettingsSchema = z.object({
+  filters: z.tuple([z.number().int().min(1).max(256), z.number().int().min(1).max(256)]).default([32, 64]),
+  kernelSize: z.number().int().min(3).max(5).default(5),
+  denseUnits: z.number().int().min(1).max(4096).default(256)
+})
+export type CnnSettings = z.infer<typeof CnnSettingsSchema>
+
 export const HyperparametersSchema = z.object({
+  /** Which network: the paper's MLP (hiddenUnits) or the CNN (cnn). */
+  architecture: ArchitectureNameSchema.default('mlp'),
+  cnn: CnnSettingsSchema.default(CnnSettingsSchema.parse({})),
   hiddenUnits: z
     .tuple([z.number().int().min(1).max(4096), z.number().int().min(1).max(4096)])
     .default([100, 100]),
@@ -91,6 +116,20 @@ export const TrainingStateSchema = z.enum([
 ])
 export type TrainingState = z.infer<typeof TrainingStateSchema>
 
+/** Before → after figures of a tuning run. */
+export const TuningReportSchema = z.object({
+  baseModel: z.string(),
+  modelId: z.string().nullable(),
+  out: z.string().nullable(),
+  trainSamples: z.number().int(),
+  heldOutSamples: z.number().int(),
+  epochs: z.number().int(),
+  before: z.object({ heldOut: z.number().nullable(), mnistTest: z.number() }),
+  after: z.object({ heldOut: z.number().nullable(), mnistTest: z.number() }),
+  seconds: z.number()
+})
+export type TuningReport = z.infer<typeof TuningReportSchema>
+
 /** The model a finished or cancelled run kept: its id, its name, and after which epoch of how many. */
 export const KeptModelSchema = z.object({
   id: z.string(),
@@ -107,7 +146,9 @@ export const TrainingStatusSchema = z.object({
   /** Set when a model was saved (done, or cancelled after at least one epoch). */
   modelId: z.string().optional(),
   /** With modelId: what was kept (done, or cancelled after at least one epoch). */
-  kept: KeptModelSchema.optional()
+  kept: KeptModelSchema.optional(),
+  /** For a teaching (fine-tuning) run: accuracy before → after. */
+  tuning: TuningReportSchema.optional()
 })
 export type TrainingStatus = z.infer<typeof TrainingStatusSchema>
 

@@ -14,6 +14,7 @@ import { ModelStore, runnerModel } from '../../../src/core/models'
 import { seededRandom } from '../../support/mnist-sample'
 import { modelVersion, SLOT } from './saved-versions'
 import { REPO_ROOT, SEED, countFromEnv, recordFigures, tempDir } from './support'
+import { paramArrays } from '../../../src/core/model/weights'
 
 const KILLS = countFromEnv('HARDENING_KILLS', 10)
 /** Each save takes ~20 ms: a delay up to this lands anywhere in the first few saves of a child. */
@@ -109,9 +110,9 @@ describe('a process killed mid-save', () => {
       expect([lastSaved, inProgress], `after kill ${kill}`).toContain(version)
       outcomes[version === lastSaved ? 'old' : 'new']++
       const expected = modelVersion(version)
-      weights.forEach((layer, i) => {
-        expect(bytesOf(layer.kernel).equals(bytesOf(expected.weights[i].kernel))).toBe(true)
-        expect(bytesOf(layer.bias).equals(bytesOf(expected.weights[i].bias))).toBe(true)
+      const expectedParams = paramArrays(expected.weights)
+      paramArrays(weights).forEach((param, i) => {
+        expect(bytesOf(param.values).equals(bytesOf(expectedParams[i].values))).toBe(true)
       })
       const loaded = await store.load(SLOT)
       expect(Array.from(await loaded.predict(probe, 3))).toEqual(

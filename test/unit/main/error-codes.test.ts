@@ -4,6 +4,7 @@ import { ExportError } from '../../../src/core/export'
 import { ImportError } from '../../../src/core/import'
 import { ModelError } from '../../../src/core/models'
 import { RelativePathError } from '../../../src/core/paths'
+import { PersonalError } from '../../../src/core/personal/store'
 import { ImageDecodeError } from '../../../src/core/preprocess'
 import { CORE_ERRORS, SYSTEM_ERRORS, contractCode } from '../../../src/main/ipc/error-codes'
 import { toCallError } from '../../../src/main/ipc/router'
@@ -16,7 +17,8 @@ const makers: Record<string, (code: string) => Error> = {
   ImageDecodeError: (code) => new ImageDecodeError(code as never, 'a.png', 'reason'),
   ImportError: (code) => new ImportError(code as never, '/scans', 'reason'),
   ExportError: (code) => new ExportError(code as never, 'x.csv', 'reason'),
-  RelativePathError: () => new RelativePathError('scans')
+  RelativePathError: () => new RelativePathError('scans'),
+  PersonalError: (code) => new PersonalError(code as never, 'sample.json', 'reason')
 }
 
 describe('one error vocabulary', () => {

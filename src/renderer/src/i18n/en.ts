@@ -8,6 +8,7 @@ export const en = {
   },
   nav: {
     read: 'Read pages',
+    collection: 'Your handwriting',
     draw: 'Draw',
     train: 'Train',
     testsets: 'Test sets',
@@ -152,6 +153,14 @@ export const en = {
     thinking: 'Thinking…'
   },
   train: {
+    architecture: 'Network',
+    archMlp: "The paper's network (MLP)",
+    archCnn: 'Convolutional network (CNN, more accurate, slower to train)',
+    denseUnits: 'Dense units',
+    slant: 'Slant',
+    aspect: 'Aspect (narrow / wide)',
+    strokeBreaks: 'Stroke breaks',
+    crop: 'Small crops',
     title: 'Train a model',
     subtitle:
       'The paper’s 784-100-100-10 network: sigmoid hidden layers, softmax output, cross-entropy, Adam. Defaults are the paper’s.',
@@ -314,6 +323,8 @@ export const en = {
     showMistakes: 'All mistakes ({{count}})'
   },
   models: {
+    cnn: 'CNN',
+    mlp: 'MLP (the paper)',
     title: 'Models',
     subtitle: 'Models you trained or imported. The active model is used for drawing and test sets.',
     name: 'Name',
@@ -343,6 +354,48 @@ export const en = {
     empty: 'No models yet. Train one or import a model folder.',
     refresh: 'Refresh',
     importedAs: 'Model imported as “{{name}}”.'
+  },
+  personal: {
+    itWas: 'Wrong? It was a …',
+    itWasDigit: 'It was a {{digit}}',
+    saved: 'Kept as a {{digit}} in your collection.',
+    notSure: 'Not sure: check this answer.',
+    notADigit: 'This does not look like a digit.',
+    title: 'Your handwriting',
+    subtitle:
+      'Digits you corrected on the pad and test sets you taught from. Teaching fine-tunes the active model on them, mixed with MNIST.',
+    badFile: 'Skipped {{file}}: {{reason}}',
+    counts: 'Collection ({{count}} samples)',
+    filter: 'Show samples of one digit',
+    all: 'All',
+    teachTitle: 'Teach the model',
+    teachHint:
+      'Fine-tunes “{{model}}” on your samples mixed with MNIST. Every 5th sample of each digit is kept apart to measure the change. A new model is saved; the active one is not changed.',
+    epochs: 'Epochs',
+    teach: 'Teach',
+    teaching: 'Teaching',
+    pause: 'Pause',
+    resume: 'Resume',
+    cancel: 'Cancel',
+    before: 'Before',
+    after: 'After',
+    heldOut: 'Your samples kept apart ({{count}})',
+    mnistTest: 'MNIST test set',
+    savedModel: 'The taught model is in the Models view: choose “Use” to make it active.',
+    samples: 'Samples',
+    empty: 'No samples yet. When the pad reads a digit wrongly, press the digit it was.',
+    sampleLabel: 'A {{digit}} from your collection',
+    fromPad: 'drawn',
+    fromImport: 'imported',
+    delete: 'Delete this {{digit}}',
+    teachFromImport: 'Teach the model with these samples',
+    addedFromImport: '{{count}} labelled samples added to your collection (Your handwriting view).',
+    reviewTitle: 'To review: {{count}} answers flagged “not sure” or “not a digit”',
+    flagNotSure: 'not sure',
+    flagNotADigit: 'not a digit',
+    threshold: '“Not sure” below this confidence',
+    thresholdHint: 'Calibrated confidence (0.3–0.99) under which an answer is flagged for checking.',
+    labelColumn: 'Label'
   },
   messages: {
     invalidFields: 'Some values are not valid: {{fields}}.',

@@ -10,6 +10,7 @@ export const zhCN: Messages = {
   },
   nav: {
     read: '读取页面',
+    collection: '你的笔迹',
     draw: '书写',
     train: '训练',
     testsets: '测试集',
@@ -148,6 +149,14 @@ export const zhCN: Messages = {
     thinking: '识别中…'
   },
   train: {
+    architecture: '网络',
+    archMlp: '论文中的网络（MLP）',
+    archCnn: '卷积网络（CNN，更准确，训练更慢）',
+    denseUnits: '全连接单元数',
+    slant: '倾斜',
+    aspect: '宽高比（窄 / 宽）',
+    strokeBreaks: '笔画断开',
+    crop: '轻微裁切',
     title: '训练模型',
     subtitle:
       '论文中的 784-100-100-10 网络：sigmoid 隐藏层、softmax 输出、交叉熵代价、Adam 优化器。默认值即论文的设置。',
@@ -305,6 +314,8 @@ export const zhCN: Messages = {
     showMistakes: '全部错误（{{count}}）'
   },
   models: {
+    cnn: 'CNN',
+    mlp: 'MLP（论文）',
     title: '模型',
     subtitle: '你训练或导入的模型。当前模型用于书写识别和测试集。',
     name: '名称',
@@ -334,6 +345,48 @@ export const zhCN: Messages = {
     empty: '还没有模型。请训练一个模型或导入模型文件夹。',
     refresh: '刷新',
     importedAs: '模型已导入，名称为“{{name}}”。'
+  },
+  personal: {
+    itWas: '认错了？其实是……',
+    itWasDigit: '其实是 {{digit}}',
+    saved: '已作为 {{digit}} 存入你的样本集。',
+    notSure: '不确定：请核对这个结果。',
+    notADigit: '这看起来不像数字。',
+    title: '你的笔迹',
+    subtitle:
+      '你在画板上纠正过的数字，以及用来教模型的测试集。“教学”会用这些样本（混合 MNIST）微调当前模型。',
+    badFile: '已跳过 {{file}}：{{reason}}',
+    counts: '样本集（{{count}} 个样本）',
+    filter: '只显示某个数字的样本',
+    all: '全部',
+    teachTitle: '教模型',
+    teachHint:
+      '用你的样本混合 MNIST 微调“{{model}}”。每个数字每 5 个样本留出 1 个用于衡量变化。会保存一个新模型，当前模型不变。',
+    epochs: '轮数',
+    teach: '开始教学',
+    teaching: '教学中',
+    pause: '暂停',
+    resume: '继续',
+    cancel: '取消',
+    before: '之前',
+    after: '之后',
+    heldOut: '留出的你的样本（{{count}} 个）',
+    mnistTest: 'MNIST 测试集',
+    savedModel: '教好的模型在“模型”视图中：点“使用”即可启用。',
+    samples: '样本',
+    empty: '还没有样本。画板识别错时，按下正确的数字即可。',
+    sampleLabel: '样本集中的一个 {{digit}}',
+    fromPad: '手写',
+    fromImport: '导入',
+    delete: '删除这个 {{digit}}',
+    teachFromImport: '用这些样本教模型',
+    addedFromImport: '已将 {{count}} 个带标签的样本加入你的样本集（“你的笔迹”视图）。',
+    reviewTitle: '待核对：{{count}} 个结果被标为“不确定”或“不像数字”',
+    flagNotSure: '不确定',
+    flagNotADigit: '不像数字',
+    threshold: '置信度低于此值时标为“不确定”',
+    thresholdHint: '校准后的置信度（0.3–0.99），低于它的结果会被标出以便核对。',
+    labelColumn: '标签'
   },
   messages: {
     invalidFields: '部分数值无效：{{fields}}。',

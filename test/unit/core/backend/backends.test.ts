@@ -6,6 +6,7 @@ import { train } from '../../../../src/core/training/trainer'
 import { toUnitPixels } from '../../../../src/core/training/tensors'
 import { HyperparametersSchema } from '../../../../src/shared/schemas/training'
 import { ALL_BACKENDS, MNIST_DIR, tryBackend } from '../../../support/engine'
+import { paramArrays } from '../../../../src/core/model/weights'
 import { hasMnist } from '../../../support/paths'
 
 const weights = initWeights(layerSizes([100, 100]), 7)
@@ -46,7 +47,7 @@ describe.each(ALL_BACKENDS)('backend %s', (name) => {
       test: data.test,
       initialWeights: weights
     })
-    trained.set(name, result.weights[2].kernel)
+    trained.set(name, paramArrays(result.weights)[4].values)
     expect(result.lastEpoch?.testAccuracy).toBeGreaterThan(0.3)
   })
 })

@@ -65,7 +65,7 @@ describe('ModelStore', () => {
     layers.dispose()
     loaded.dispose()
     direct.dispose()
-    expect(loaded.metadata.architecture.layers).toEqual([784, 100, 100, 10])
+    expect(loaded.metadata.architecture).toMatchObject({ layers: [784, 100, 100, 10] })
   })
 
   it('an interrupted save leaves the previous model loadable', async () => {

@@ -6,7 +6,7 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { backendFailure, useBackend } from '../../../../src/core/backend'
 import type { DigitSet } from '../../../../src/core/data/mnist'
-import type { MlpWeights } from '../../../../src/core/model/mlp'
+import { paramArrays, type ModelWeights } from '../../../../src/core/model/weights'
 import { Random } from '../../../../src/core/model/random'
 import {
   GRAPH_MIN_BATCHES,
@@ -32,12 +32,13 @@ function syntheticDigits(count: number, seed: number): DigitSet {
   return { count, images, labels }
 }
 
-function maxDifference(a: MlpWeights, b: MlpWeights): number {
+function maxDifference(a: ModelWeights, b: ModelWeights): number {
+  const [pa, pb] = [paramArrays(a), paramArrays(b)]
   let max = 0
-  a.forEach((layer, i) => {
-    for (const key of ['kernel', 'bias'] as const) {
-      const x = layer[key]
-      const y = b[i][key]
+  pa.forEach((param, i) => {
+    {
+      const x = param.values
+      const y = pb[i].values
       expect(y.length).toBe(x.length)
       for (let k = 0; k < x.length; k++) max = Math.max(max, Math.abs(x[k] - y[k]))
     }
@@ -125,7 +126,7 @@ describe('the graph step', () => {
     let cancel = false
     let whilePaused = 0
     const progress: BatchProgress[] = []
-    const epochs: MlpWeights[] = []
+    const epochs: ModelWeights[] = []
     const result = await run(
       'graph',
       // 26 batches an epoch: every 5 is the paper's cadence (5+ points an epoch), not the small-run one.

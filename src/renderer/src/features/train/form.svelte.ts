@@ -24,6 +24,7 @@ export const bounds: Record<FieldPath, NumberBounds> = {
   'hyperparameters.dropout': numberBounds(hp.dropout),
   'hyperparameters.hiddenUnits.0': numberBounds(hidden1),
   'hyperparameters.hiddenUnits.1': numberBounds(hidden2),
+  'hyperparameters.cnn.denseUnits': numberBounds(hp.cnn.unwrap().shape.denseUnits),
   'hyperparameters.seed': numberBounds(hp.seed),
   'hyperparameters.reportEvery': numberBounds(hp.reportEvery),
   trainSubset: numberBounds(startShape.trainSubset),
@@ -31,7 +32,7 @@ export const bounds: Record<FieldPath, NumberBounds> = {
 }
 export type FieldPath =
   | `hyperparameters.${'epochs' | 'batchSize' | 'learningRate' | 'finalLearningRate' | 'dropout'}`
-  | `hyperparameters.${'seed' | 'reportEvery' | 'hiddenUnits.0' | 'hiddenUnits.1'}`
+  | `hyperparameters.${'seed' | 'reportEvery' | 'hiddenUnits.0' | 'hiddenUnits.1' | 'cnn.denseUnits'}`
   | 'trainSubset'
   | 'testSubset'
 

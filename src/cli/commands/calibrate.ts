@@ -1,0 +1,55 @@
+import path from 'node:path'
+import { parseArgs } from 'node:util'
+import { selectBackend } from '../../core/backend'
+import { calibrateOnMnist } from '../../core/calibration/fit'
+import { loadMnist } from '../../core/data/mnist'
+import { readModelFolder, runnerModel, writeModelFolder } from '../../core/models'
+import { parseBackendOption } from '../backend-option'
+import { defaultMnistDir } from '../defaults'
+import { printJson } from '../output'
+import { UsageError, type CliCommand } from '../types'
+
+const USAGE = 'digit-studio calibrate MODEL_DIR [--mnist DIR] [--json] [--backend auto|tensorflow|wasm|cpu]'
+
+export const command: CliCommand = {
+  name: 'calibrate',
+  usage: USAGE,
+  summary:
+    'Fit the model\'s temperature for the "not sure" flag on held-out MNIST training images and record it in metadata.json.',
+  async run(args, io) {
+    const { values, positionals } = parseArgs({
+      args,
+      strict: true,
+      allowPositionals: true,
+      options: {
+        mnist: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        backend: { type: 'string' },
+        help: { type: 'boolean', default: false }
+      }
+    })
+    if (values.help) {
+      io.stdout(`${USAGE}\n`)
+      return 0
+    }
+    if (positionals.length !== 1) throw new UsageError('give exactly one MODEL_DIR')
+    const folder = path.resolve(positionals[0])
+    await selectBackend(parseBackendOption(values.backend))
+    const { metadata, weights } = await readModelFolder(folder)
+    const data = await loadMnist(path.resolve(values.mnist ?? defaultMnistDir()), { testLimit: 1 })
+    const model = runnerModel(metadata.id, metadata, weights)
+    try {
+      const calibration = await calibrateOnMnist((p, n) => model.predict(p, n), data.train)
+      await writeModelFolder(folder, weights, { ...metadata, calibration })
+      if (values.json) printJson(io, { model: folder, calibration })
+      else
+        io.stdout(
+          `${folder}: temperature ${calibration.temperature.toFixed(3)} ` +
+            `(NLL ${calibration.nllBefore.toFixed(4)} → ${calibration.nllAfter.toFixed(4)} on ${calibration.source})\n`
+        )
+    } finally {
+      model.dispose()
+    }
+    return 0
+  }
+}

@@ -1,0 +1,233 @@
+/**
+ * "Teach": fine-tune a model on personal samples mixed with MNIST, so it learns the user's handwriting
+ * without forgetting MNIST. Part of the personal samples is held apart (every HOLD_OUT_EVERY-th sample of
+ * each digit, in collection order) and, with MNIST's test set, measured before and after. The tuned model is
+ * always saved as a new model (its own folder); the model it started from is never written.
+ *
+ * The training set of the run: the personal training samples repeated until they are about a quarter of it,
+ * plus MNIST training images (seeded random choice) for the rest, through the ordinary trainer (same events,
+ * pause, resume and cancel) with mild affine augmentation, a third of the base model's learning rate and a cosine
+ * decay.
+ */
+import path from 'node:path'
+import type { ModelMetadata } from '../../shared/schemas/models'
+import type { TuningReport } from '../../shared/schemas/personal'
+import {
+  HyperparametersSchema,
+  type Hyperparameters,
+  type TrainingEvent,
+  type TrainingStatus
+} from '../../shared/schemas/training'
+import { calibrateOnMnist } from '../calibration/fit'
+import { argmax10 } from '../evaluation'
+import { PIXELS, type DigitSet } from '../data/mnist'
+import { isCnnWeights } from '../model/cnn'
+import { Random } from '../model/random'
+import { createRunner, type ModelWeights } from '../model/weights'
+import { ModelStore, slugify } from '../models/store'
+import { writeModelFolder } from '../models/format'
+import { toUnitPixels } from '../training/tensors'
+import { train, type TrainingControl } from '../training/trainer'
+import type { StepChoice } from '../training/graph'
+import type { TrainingSample } from './store'
+
+export const HOLD_OUT_EVERY = 5
+const DEFAULT_EPOCHS = 5
+/** Each run sees about this many personal samples per epoch (repeats of a small collection). */
+const PERSONAL_PER_EPOCH = 1200
+
+export interface TuneInput {
+  base: { id: string; metadata: ModelMetadata; weights: ModelWeights }
+  samples: TrainingSample[]
+  mnist: { train: DigitSet; test: DigitSet; checksums: Record<string, string> }
+  epochs?: number
+  seed?: number
+  name?: string
+  /** Hyperparameters to change from the fine-tuning defaults. */
+  hyperparameters?: Partial<Hyperparameters>
+  /** Save into this library under a fresh id… */
+  store?: ModelStore
+  /** …or into exactly this folder (must not be the base model's). */
+  outFolder?: string
+  backend: ModelMetadata['backend']
+  onEvent?: (event: TrainingEvent) => void
+  control?: TrainingControl
+}
+
+export interface TuneResult {
+  report: TuningReport
+  status: TrainingStatus
+  step: StepChoice
+}
+
+/** Splits samples into training and held-out: every HOLD_OUT_EVERY-th of each digit is held out. */
+export function splitHeldOut(samples: TrainingSample[]): {
+  train: TrainingSample[]
+  heldOut: TrainingSample[]
+} {
+  const seen = new Array<number>(10).fill(0)
+  const trainPart: TrainingSample[] = []
+  const heldOut: TrainingSample[] = []
+  for (const s of samples) {
+    const n = seen[s.label]++
+    // Digits with fewer than HOLD_OUT_EVERY samples train on all of them.
+    if (n % HOLD_OUT_EVERY === HOLD_OUT_EVERY - 1) heldOut.push(s)
+    else trainPart.push(s)
+  }
+  return { train: trainPart, heldOut }
+}
+
+function asDigitSet(samples: TrainingSample[]): DigitSet {
+  const images = new Uint8Array(samples.length * PIXELS)
+  samples.forEach((s, i) => images.set(s.bytes, i * PIXELS))
+  return { count: samples.length, images, labels: Uint8Array.from(samples, (s) => s.label) }
+}
+
+/** Personal samples repeated to about PERSONAL_PER_EPOCH, plus three times as many MNIST training images. */
+export function mixedSet(personal: TrainingSample[], mnist: DigitSet, seed: number): DigitSet {
+  const repeats = Math.max(1, Math.min(50, Math.round(PERSONAL_PER_EPOCH / Math.max(1, personal.length))))
+  const personalCount = personal.length * repeats
+  const mnistCount = Math.min(mnist.count, Math.max(4000, 3 * personalCount))
+  const order = new Random(seed).permutation(mnist.count)
+  const count = personalCount + mnistCount
+  const images = new Uint8Array(count * PIXELS)
+  const labels = new Uint8Array(count)
+  let at = 0
+  for (let r = 0; r < repeats; r++) {
+    for (const s of personal) {
+      images.set(s.bytes, at * PIXELS)
+      labels[at++] = s.label
+    }
+  }
+  for (let i = 0; i < mnistCount; i++) {
+    const src = order[i]
+    images.set(mnist.images.subarray(src * PIXELS, (src + 1) * PIXELS), at * PIXELS)
+    labels[at++] = mnist.labels[src]
+  }
+  return { count, images, labels }
+}
+
+/** Accuracy of weights on a set (null for an empty set). */
+export function accuracyOf(weights: ModelWeights, set: DigitSet): number | null {
+  if (set.count === 0) return null
+  const runner = createRunner(weights)
+  try {
+    let correct = 0
+    const chunk = 1000
+    for (let start = 0; start < set.count; start += chunk) {
+      const size = Math.min(chunk, set.count - start)
+      const p = runner.predictSync(
+        toUnitPixels(set.images.subarray(start * PIXELS, (start + size) * PIXELS)),
+        size
+      )
+      for (let n = 0; n < size; n++) if (argmax10(p, n * 10) === set.labels[start + n]) correct++
+    }
+    return correct / set.count
+  } finally {
+    runner.dispose()
+  }
+}
+
+export async function tuneModel(input: TuneInput): Promise<TuneResult> {
+  const started = performance.now()
+  const { base, mnist } = input
+  if (input.samples.length === 0) throw new Error('There are no personal samples to learn from.')
+  const { train: personalTrain, heldOut } = splitHeldOut(input.samples)
+  const heldOutSet = asDigitSet(heldOut)
+  const seed = input.seed ?? 1
+  const epochs = input.epochs ?? DEFAULT_EPOCHS
+  const baseHp = base.metadata.hyperparameters
+  const hp = HyperparametersSchema.parse({
+    ...baseHp,
+    architecture: isCnnWeights(base.weights) ? 'cnn' : 'mlp',
+    ...(isCnnWeights(base.weights) ? { cnn: base.weights.settings } : {}),
+    epochs,
+    seed,
+    learningRate: baseHp.learningRate / 3,
+    finalLearningRate: baseHp.learningRate / 100,
+    averageLastEpochs: 0,
+    augmentation: { affine: true, rotationDegrees: 8, scaleMin: 0.9, scaleMax: 1.1, shiftPixels: 1 },
+    ...input.hyperparameters
+  })
+  const before = {
+    heldOut: accuracyOf(base.weights, heldOutSet),
+    mnistTest: accuracyOf(base.weights, mnist.test) ?? 0
+  }
+  const name = input.name ?? `${base.metadata.name} · taught ${personalTrain.length} samples`
+  const modelId = input.outFolder
+    ? slugify(path.basename(input.outFolder))
+    : await (input.store as ModelStore).newId(name)
+  const emit = (event: TrainingEvent) => input.onEvent?.(event)
+  emit({
+    kind: 'status',
+    state: 'running',
+    message: `Teaching ${base.metadata.name} with ${personalTrain.length} samples`
+  })
+  const result = await train({
+    hyperparameters: hp,
+    train: mixedSet(personalTrain, mnist.train, seed),
+    test: mnist.test,
+    initialWeights: base.weights,
+    control: input.control,
+    onProgress: emit,
+    onEpoch: ({ summary }) => emit(summary)
+  })
+  const seconds = (performance.now() - started) / 1000
+  const report = (after: TuningReport['after'], saved: boolean): TuningReport => ({
+    baseModel: base.id,
+    modelId: saved ? modelId : null,
+    out: saved && input.outFolder ? path.resolve(input.outFolder) : null,
+    trainSamples: personalTrain.length,
+    heldOutSamples: heldOut.length,
+    epochs: result.epochsCompleted,
+    before,
+    after,
+    seconds
+  })
+  if (result.cancelled || result.epochsCompleted === 0) {
+    // A half-taught model is not worth keeping: the base model stays as it was and nothing is saved.
+    return {
+      report: report(before, false),
+      step: result.step,
+      status: { kind: 'status', state: 'cancelled', message: 'Teaching cancelled: no model was saved' }
+    }
+  }
+  const after = {
+    heldOut: accuracyOf(result.weights, heldOutSet),
+    mnistTest: accuracyOf(result.weights, mnist.test) ?? 0
+  }
+  emit({ kind: 'status', state: 'saving', message: 'Saving the taught model' })
+  const runner = createRunner(result.weights)
+  const calibration = await calibrateOnMnist((p, n) => runner.predict(p, n), mnist.train).finally(() =>
+    runner.dispose()
+  )
+  const metadata: ModelMetadata = {
+    ...base.metadata,
+    id: modelId,
+    name,
+    createdAt: new Date().toISOString(),
+    hyperparameters: hp,
+    epochsCompleted: base.metadata.epochsCompleted + result.epochsCompleted,
+    testAccuracy: after.mnistTest,
+    testLoss: result.lastEpoch?.testLoss ?? null,
+    backend: input.backend,
+    trainingSeconds: base.metadata.trainingSeconds + seconds,
+    dataChecksums: mnist.checksums,
+    calibration,
+    measured: undefined,
+    notes: `Taught from ${base.id} with ${personalTrain.length} personal samples (${heldOut.length} held out) mixed with MNIST.`
+  }
+  if (input.outFolder) await writeModelFolder(input.outFolder, result.weights, metadata)
+  else await (input.store as ModelStore).save(modelId, result.weights, metadata)
+  return {
+    report: report(after, true),
+    step: result.step,
+    status: {
+      kind: 'status',
+      state: 'done',
+      message: `Taught in ${seconds.toFixed(1)} s; saved as "${name}"`,
+      modelId,
+      kept: { id: modelId, name, epochsCompleted: result.epochsCompleted, epochsPlanned: epochs }
+    }
+  }
+}
