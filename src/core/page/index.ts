@@ -17,6 +17,7 @@ import {
   readAndChoose,
   toCrop,
   type Box,
+  type DigitAssessor,
   type DigitCrop,
   type LabelImage
 } from '../segmentation'
@@ -88,18 +89,20 @@ export function segmentPage(image: GrayImage): PageLayout {
 /** Reads every digit of a page with one classifier call. */
 export async function readPage(
   image: GrayImage,
-  classifier: Pick<Classifier, 'predict'>
+  classifier: Pick<Classifier, 'predict'>,
+  assess?: DigitAssessor
 ): Promise<PageReading> {
-  return (await readPageCrops(image, classifier)).reading
+  return (await readPageCrops(image, classifier, assess)).reading
 }
 
 /** readPage, also giving each digit read cut out alone (for making a test set from pages). */
 export async function readPageCrops(
   image: GrayImage,
-  classifier: Pick<Classifier, 'predict'>
+  classifier: Pick<Classifier, 'predict'>,
+  assess?: DigitAssessor
 ): Promise<{ reading: PageReading; crops: DigitCrop[][] }> {
   const layout = segmentPage(image)
-  const { lines, crops } = await readAndChoose(layout.lines, classifier)
+  const { lines, crops } = await readAndChoose(layout.lines, classifier, assess)
   return { reading: { ...layout, lines }, crops }
 }
 
@@ -107,9 +110,10 @@ export async function readPageCrops(
 export async function readPageFile(
   file: string,
   classifier: Pick<Classifier, 'predict'>,
-  options: DecodeOptions = {}
+  options: DecodeOptions = {},
+  assess?: DigitAssessor
 ): Promise<PageReading> {
-  return readPage(await decodeImageFile(file, options), classifier)
+  return readPage(await decodeImageFile(file, options), classifier, assess)
 }
 
 /**

@@ -12,15 +12,19 @@ export {
   type LabelImage,
   type Part
 } from './group'
-export { lineText, readAndChoose, readCrops, toCrop, type DigitCrop } from './read'
+export { lineText, readAndChoose, readCrops, toCrop, type DigitAssessor, type DigitCrop } from './read'
 export { padWindow, segmentPad, type PadInk, type PadPoint } from './strokes'
 
 import type { ReadLine } from '../../shared/schemas/reading'
 import type { Classifier } from '../import/classifier'
-import { readCrops } from './read'
+import { readCrops, type DigitAssessor } from './read'
 import { segmentPad, type PadInk } from './strokes'
 
 /** Reads the number written on the pad: lines of digits with their boxes, predictions and confidences. */
-export function readPad(pad: PadInk, classifier: Pick<Classifier, 'predict'>): Promise<ReadLine[]> {
-  return readCrops(segmentPad(pad), classifier)
+export function readPad(
+  pad: PadInk,
+  classifier: Pick<Classifier, 'predict'>,
+  assess?: DigitAssessor
+): Promise<ReadLine[]> {
+  return readCrops(segmentPad(pad), classifier, assess)
 }

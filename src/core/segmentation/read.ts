@@ -3,6 +3,7 @@ import type { GrayImage } from '../preprocess/types'
 import type { ReadDigit, ReadLine } from '../../shared/schemas/reading'
 import { argmax10 } from '../evaluation'
 import type { Classifier } from '../import/classifier'
+import type { Assessment } from '../calibration'
 import { toMnistForm, type MnistFormOptions } from '../preprocess/mnist-form'
 import type { Box } from './box'
 import { digitImage, type DigitSegment, type LabelImage } from './group'
@@ -31,6 +32,9 @@ export function toCrop(
   }
 }
 
+/** The "not sure" flag of one digit from its probabilities and the form the model saw (assessorFor). */
+export type DigitAssessor = (probabilities: ArrayLike<number>, pixels: Float32Array) => Assessment
+
 /** How much surer the pieces must be than the whole: one wide digit is likelier than touching ones. */
 const SPLIT_MARGIN = 0.05
 
@@ -43,15 +47,20 @@ const NO_PROBABILITIES = Array<number>(10).fill(0)
  */
 export async function readCrops(
   lines: readonly DigitCrop[][],
-  classifier: Pick<Classifier, 'predict'>
+  classifier: Pick<Classifier, 'predict'>,
+  assess?: DigitAssessor
 ): Promise<ReadLine[]> {
-  return (await readAndChoose(lines, classifier)).lines
+  return (await readAndChoose(lines, classifier, assess)).lines
 }
 
-/** readCrops, also giving the crops chosen (a touching-digits crop replaced by its pieces where they won). */
+/**
+ * readCrops, also giving the crops chosen (a touching-digits crop replaced by its pieces where they won). With
+ * `assess`, every digit read gets its "not sure" / "not a digit" flag (a piece with no digit: flag null).
+ */
 export async function readAndChoose(
   lines: readonly DigitCrop[][],
-  classifier: Pick<Classifier, 'predict'>
+  classifier: Pick<Classifier, 'predict'>,
+  assess?: DigitAssessor
 ): Promise<{ lines: ReadLine[]; crops: DigitCrop[][] }> {
   const all = lines.flatMap((line) => line.flatMap((crop) => [crop, ...(crop.pieces ?? [])]))
   const forms = new Map(all.map((crop) => [crop, toMnistForm(crop.image, crop.formOptions)]))
@@ -65,10 +74,14 @@ export async function readAndChoose(
   const row = new Map(batch.map((crop, i) => [crop, i]))
   const read = (crop: DigitCrop): ReadDigit => {
     const i = row.get(crop)
-    if (i === undefined) return { digit: null, confidence: 0, box: crop.box, probabilities: NO_PROBABILITIES }
+    const none = assess ? { flag: null } : {}
+    if (i === undefined)
+      return { digit: null, confidence: 0, box: crop.box, probabilities: NO_PROBABILITIES, ...none }
     const probabilities = Array.from(output.subarray(i * 10, i * 10 + 10))
     const digit = argmax10(probabilities)
-    return { digit, confidence: probabilities[digit], box: crop.box, probabilities }
+    const read: ReadDigit = { digit, confidence: probabilities[digit], box: crop.box, probabilities }
+    if (assess) read.flag = assess(probabilities, input.subarray(i * 784, i * 784 + 784)).flag
+    return read
   }
   const chosen = lines.map((line) =>
     line.flatMap((crop): [DigitCrop, ReadDigit][] => {

@@ -42,16 +42,17 @@ export async function createServices({ host, emit, version }: ServiceDeps): Prom
   const testSets = new TestSetService(models, settings, jobs)
   await testSets.restore()
   const training = host.createTrainingHost()
+  const unsureThreshold = async (): Promise<number> => (await settings.get()).unsureThreshold
 
   const handlers: Handlers = {
     ...appHandlers(host, settings, engine, mnist, version),
     'jobs.state': async () => jobs.snapshot(),
-    ...predictHandlers(models, async () => (await settings.get()).unsureThreshold),
+    ...predictHandlers(models, unsureThreshold),
     ...models.handlers(),
     ...mnist.handlers(emit),
     ...trainingHandlers(training, mnist, models, settings, jobs, emit),
     ...testSets.handlers(emit),
-    ...readingHandlers(models, (folder) => testSets.runImport({ folder }, emit)),
+    ...readingHandlers(models, (folder) => testSets.runImport({ folder }, emit), unsureThreshold),
     ...personalHandlers(
       {
         dataDir: host.dataDir,

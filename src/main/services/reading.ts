@@ -4,6 +4,7 @@
  * checked as the user's, and the import the cut folder goes through (so the Test sets views can show it).
  */
 import { mkdir, readdir } from 'node:fs/promises'
+import { assessorFor } from '../../core/calibration'
 import { checkUserPath } from '../../core/paths'
 import {
   assignLabels,
@@ -31,7 +32,9 @@ const PREVIEW_SIDE = 1600
 
 export function readingHandlers(
   models: ModelService,
-  importFolder: (folder: string) => Promise<ImportResultWithId>
+  importFolder: (folder: string) => Promise<ImportResultWithId>,
+  /** The "not sure" threshold from the settings (the pad's and the pages' digits are flagged with it). */
+  threshold: () => Promise<number>
 ): ReadingCalls {
   return {
     'read.pad': async ({ width, height, pixels, strokes }) => {
@@ -42,18 +45,21 @@ export function readingHandlers(
       }
       const ink: GrayImage = { width, height, data }
       const model = await models.active()
-      const lines = await readPad({ strokes, ink }, model)
+      const unsure = await threshold()
+      const lines = await readPad({ strokes, ink }, model, assessorFor(model.metadata, unsure))
       const count = lines.reduce((n, line) => n + line.digits.length, 0)
       // One digit (or none): the pad's single-digit prediction, exactly as predict.image gives it.
       const box = lines[0]?.digits[0]?.box
-      const single = count <= 1 ? await predictGray(models, box ? padWindow(ink, box) : ink) : null
+      const single =
+        count <= 1 ? await predictGray(models, box ? padWindow(ink, box) : ink, started, unsure) : null
       return { lines, single, milliseconds: performance.now() - started }
     },
     'read.page': async ({ file }) => {
       const started = performance.now()
       const path = checkUserPath(file)
       const image = await decodeOrExplain(path)
-      const { reading } = await readPageCrops(image, await models.active())
+      const model = await models.active()
+      const { reading } = await readPageCrops(image, model, assessorFor(model.metadata, await threshold()))
       return {
         file: path,
         width: reading.width,

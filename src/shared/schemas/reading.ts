@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { FlagSchema } from './calibration'
 
 /** A box in the image's pixels: top-left corner, width and height. */
 export const BoxSchema = z.object({
@@ -14,7 +15,9 @@ export const ReadDigitSchema = z.object({
   /** Probability of `digit` (0 when there is none). */
   confidence: z.number().min(0).max(1),
   box: BoxSchema,
-  probabilities: z.array(z.number()).length(10)
+  probabilities: z.array(z.number()).length(10),
+  /** The "not sure" / "not a digit" flag at the user's threshold (null: no digit; absent: not assessed). */
+  flag: FlagSchema.nullable().optional()
 })
 export type ReadDigit = z.infer<typeof ReadDigitSchema>
 

@@ -92,6 +92,36 @@ describe.skipIf(missing)('digit-studio read', () => {
     })
   })
 
+  it('flags each digit "sure", "not sure" or "not a digit" at --threshold', async () => {
+    const flags = async (threshold: string) => {
+      const { out } = await cli(['read', pages[0].file, '--json', '--threshold', threshold])
+      const doc = z
+        .object({
+          files: z.array(
+            z.object({
+              lines: z.array(
+                z.object({
+                  digits: z.array(z.object({ flag: z.enum(['sure', 'not-sure', 'not-a-digit']).nullable() }))
+                })
+              )
+            })
+          )
+        })
+        .parse(JSON.parse(out))
+      return doc.files[0].lines.flatMap((l) => l.digits.map((d) => d.flag))
+    }
+    const lenient = await flags('0.3')
+    const strict = await flags('0.99')
+    expect(lenient).toHaveLength(strict.length)
+    expect(lenient).not.toContain('not-sure')
+    const count = (list: typeof lenient, flag: string) => list.filter((f) => f === flag).length
+    expect(count(lenient, 'sure')).toBeGreaterThan(0)
+    expect(count(strict, 'sure')).toBeLessThanOrEqual(count(lenient, 'sure'))
+    const text = await cli(['read', pages[0].file, '--threshold', '0.99'])
+    if (count(strict, 'not-sure') > 0) expect(text.out).toContain('not sure: digit')
+    expect((await cli(['read', pages[0].file, '--threshold', '2'])).code).not.toBe(0)
+  })
+
   it('gives a corrupt image an error entry naming it and the reason, reads the others, exits 1', async () => {
     const corrupt = path.join(root, 'corrupt.png')
     writeFileSync(corrupt, Buffer.concat([pages[0].page.file.subarray(0, 200)]))

@@ -60,6 +60,37 @@ describe('read.pad', () => {
     expect(single.lines[0].digits[0].digit).toBe(predicted.digit)
   })
 
+  it("flags each digit with the settings' not-sure threshold, and the single prediction too", async () => {
+    const strokes = writeNumber(['two', 'zero', 'two', 'six'], 20, 40, 25)
+    const pixels = Buffer.from(rasterise(strokes, 480, 180, 10).data).toString('base64')
+    const flagsAt = async (unsureThreshold: number) => {
+      await ok('settings.set', { unsureThreshold })
+      const read = await ok('read.pad', { width: 480, height: 180, pixels, strokes })
+      return read.lines[0].digits.map((d) => d.flag)
+    }
+    const strict = await flagsAt(0.99)
+    const lenient = await flagsAt(0.3)
+    for (const flag of [...strict, ...lenient]) expect(['sure', 'not-sure', 'not-a-digit']).toContain(flag)
+    // A lower threshold never flags more digits "not sure"; at 0.99 fewer (or the same) are sure than at 0.3.
+    const sure = (flags: typeof strict) => flags.filter((f) => f === 'sure').length
+    expect(sure(lenient)).toBeGreaterThanOrEqual(sure(strict))
+    expect(sure(lenient)).toBeGreaterThan(0)
+    expect(lenient.filter((f) => f === 'not-sure')).toHaveLength(0)
+
+    const one = writeNumber(['seven'], 200, 40, 0)
+    const onePixels = Buffer.from(rasterise(one, 480, 180, 10).data).toString('base64')
+    const singleAt = async (unsureThreshold: number) => {
+      await ok('settings.set', { unsureThreshold })
+      const read = await ok('read.pad', { width: 480, height: 180, pixels: onePixels, strokes: one })
+      return read.single
+    }
+    expect((await singleAt(0.3))?.flag).not.toBe('not-sure')
+    const strictOne = await singleAt(0.99)
+    const confidence = strictOne?.calibratedConfidence ?? 1
+    expect(strictOne?.flag).toBe(confidence < 0.3 ? 'not-a-digit' : confidence < 0.99 ? 'not-sure' : 'sure')
+    await ok('settings.set', { unsureThreshold: 0.8 })
+  })
+
   it('refuses pixels that do not match the size', async () => {
     const result = await running.call('read.pad', { width: 10, height: 10, pixels: 'AAAA', strokes: [] })
     expect(result.ok).toBe(false)
