@@ -361,6 +361,10 @@ export const en = {
     saved: 'Kept as a {{digit}} in your collection.',
     notSure: 'Not sure: check this answer.',
     notADigit: 'This does not look like a digit.',
+    notSureShort: 'not sure',
+    notADigitShort: 'not a digit',
+    notSureAt: 'Not sure about digit no. {{positions}}: check it.',
+    notADigitAt: 'Not a digit: piece no. {{positions}}.',
     title: 'Your handwriting',
     subtitle:
       'Digits you corrected on the pad and test sets you taught from. Teaching fine-tunes the active model on them, mixed with MNIST.',

@@ -352,6 +352,10 @@ export const zhCN: Messages = {
     saved: '已作为 {{digit}} 存入你的样本集。',
     notSure: '不确定：请核对这个结果。',
     notADigit: '这看起来不像数字。',
+    notSureShort: '不确定',
+    notADigitShort: '不像数字',
+    notSureAt: '第 {{positions}} 个数字不确定：请核对。',
+    notADigitAt: '第 {{positions}} 个不像数字。',
     title: '你的笔迹',
     subtitle:
       '你在画板上纠正过的数字，以及用来教模型的测试集。“教学”会用这些样本（混合 MNIST）微调当前模型。',
