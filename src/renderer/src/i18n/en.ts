@@ -361,8 +361,6 @@ export const en = {
     saved: 'Kept as a {{digit}} in your collection.',
     notSure: 'Not sure: check this answer.',
     notADigit: 'This does not look like a digit.',
-    notSureShort: 'not sure',
-    notADigitShort: 'not a digit',
     notSureAt: 'Not sure about digit no. {{positions}}: check it.',
     notADigitAt: 'Not a digit: piece no. {{positions}}.',
     title: 'Your handwriting',

@@ -352,8 +352,6 @@ export const zhCN: Messages = {
     saved: '已作为 {{digit}} 存入你的样本集。',
     notSure: '不确定：请核对这个结果。',
     notADigit: '这看起来不像数字。',
-    notSureShort: '不确定',
-    notADigitShort: '不像数字',
     notSureAt: '第 {{positions}} 个数字不确定：请核对。',
     notADigitAt: '第 {{positions}} 个不像数字。',
     title: '你的笔迹',

@@ -4,8 +4,8 @@ import { t } from '../../i18n/index.svelte'
 
 /** The flag's short label for a box ("not sure"), or '' for a sure digit or none. */
 export function flagLabel(flag: Flag | null | undefined): string {
-  if (flag === 'not-sure') return t('personal.notSureShort')
-  if (flag === 'not-a-digit') return t('personal.notADigitShort')
+  if (flag === 'not-sure') return t('personal.flagNotSure')
+  if (flag === 'not-a-digit') return t('personal.flagNotADigit')
   return ''
 }
 
