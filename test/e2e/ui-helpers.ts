@@ -6,7 +6,7 @@ import { expect } from 'vitest'
 import type { Page } from 'playwright-core'
 import { screenshotsDir, sharedData } from './harness'
 
-export type ViewId = 'draw' | 'read' | 'train' | 'testsets' | 'models' | 'settings'
+export type ViewId = 'draw' | 'read' | 'train' | 'testsets' | 'models' | 'collection' | 'settings'
 
 /** Waits for the shell (app.info and settings loaded), then opens a view from the sidebar. */
 export async function openView(page: Page, view: ViewId): Promise<void> {

@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startWebApp, type RunningApp } from './harness'
-import { openView, saveScreenshot } from './ui-helpers'
+import { callService, openView, saveScreenshot } from './ui-helpers'
 
 /** Digits as strokes in a cell (fractions: x across the cell, y down the pad's height). */
 const TWO: [number, number][][] = [
@@ -80,5 +80,34 @@ describe('Draw: a number written on the pad is read whole', () => {
     expect((await status.textContent())?.match(/\d+/)?.[0]).toBe('2026')
     expect(await page.getByTestId('pad-digit').count()).toBe(4)
     await saveScreenshot(page, 'draw-number')
+  })
+
+  it("flags each digit's box at the user's not-sure threshold, and names the unsure ones", async () => {
+    const { page } = running
+    const flags = async () =>
+      page
+        .getByTestId('pad-digit')
+        .evaluateAll((boxes) => boxes.map((b) => b.getAttribute('data-flag') ?? ''))
+    await expect.poll(async () => (await flags()).length).toBe(4)
+    for (const flag of await flags()) expect(['sure', 'not-sure', 'not-a-digit']).toContain(flag)
+    // The strictest threshold: the read is flagged again with it when the number is written again.
+    await callService(page, 'settings.set', { unsureThreshold: 0.99 })
+    await page.getByTestId('clear').click()
+    await writeNumber(page, [TWO, ZERO, TWO, SIX])
+    await expect.poll(async () => (await flags()).length, { timeout: 30_000 }).toBe(4)
+    const strict = await flags()
+    const unsure = strict.flatMap((f, i) => (f === 'not-sure' ? [i + 1] : []))
+    const notes = page.getByTestId('number-flag')
+    if (unsure.length > 0) {
+      await expect.poll(() => notes.first().textContent()).toContain(`digit no. ${unsure.join(', ')}`)
+      await saveScreenshot(page, 'draw-number-flags')
+    }
+    await callService(page, 'settings.set', { unsureThreshold: 0.3 })
+    await page.getByTestId('clear').click()
+    await writeNumber(page, [TWO, ZERO, TWO, SIX])
+    await expect.poll(async () => (await flags()).length, { timeout: 30_000 }).toBe(4)
+    // No digit is "not sure" at the lowest threshold (below it a piece is "not a digit").
+    expect(await flags()).not.toContain('not-sure')
+    await callService(page, 'settings.set', { unsureThreshold: 0.8 })
   })
 })
