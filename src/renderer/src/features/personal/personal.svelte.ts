@@ -59,7 +59,9 @@ export async function addCorrection(
   label: number,
   drawing: { width: number; height: number; pixels: string }
 ): Promise<boolean> {
-  const list = await run(() => invoke('personal.add', { label, ...drawing }))
+  // Only the image: the pad's drawing may carry more (its strokes, for read.pad), which personal.add refuses.
+  const { width, height, pixels } = drawing
+  const list = await run(() => invoke('personal.add', { label, width, height, pixels }))
   if (list) personal.list = list
   return list !== undefined
 }
