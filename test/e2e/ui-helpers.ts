@@ -100,9 +100,16 @@ export async function callService(page: Page, name: string, request: object = {}
       const ws = new WebSocket(url)
       await new Promise((resolve) => (ws.onopen = resolve))
       ws.send(JSON.stringify({ type: 'call', id: 1, name: call, request: body }))
-      const reply = await new Promise<string>((resolve) => (ws.onmessage = (m) => resolve(String(m.data))))
+      // Events (settings.changed, …) may arrive on the socket before the call's own reply.
+      const reply = await new Promise<{ result: { value?: unknown } }>(
+        (resolve) =>
+          (ws.onmessage = (m) => {
+            const message = JSON.parse(String(m.data)) as { id?: number; result?: { value?: unknown } }
+            if (message.id === 1 && message.result) resolve({ result: message.result })
+          })
+      )
       ws.close()
-      return (JSON.parse(reply) as { result: { value?: unknown } }).result.value
+      return reply.result.value
     },
     [socketUrl, name, request] as const
   )
