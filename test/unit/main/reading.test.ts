@@ -101,6 +101,9 @@ describe.skipIf(missing)('read.page, read.export, read.cut', () => {
   it('reads a page with a preview and exports its lines', async () => {
     const reading = await ok('read.page', { file: pageFile })
     expect(reading.lines.map((l) => l.digits.length)).toEqual([5, 5, 5])
+    // Every digit read carries its "not sure" flag, at the settings' threshold.
+    for (const d of reading.lines.flatMap((l) => l.digits))
+      expect(['sure', 'not-sure', 'not-a-digit']).toContain(d.flag)
     expect(reading.preview.dataUrl).toMatch(/^data:image\/png;base64,/)
     const csv = await ok('read.export', { pages: [reading], format: 'csv' })
     expect(csv.content.split('\r\n')[0]).toBe('\uFEFFfile,line,text,digits,lowest_confidence')
