@@ -46,6 +46,16 @@ describe.skipIf(missing)('Read: a page is read, corrected and exported', () => {
     const read = await Promise.all([0, 1, 2].map((i) => lines.nth(i).inputValue()))
     expect(read.map((text) => text.length)).toEqual(built.truth.map((line) => line.length))
     await saveScreenshot(page, 'read')
+    // Each digit's box carries its flag; a line with a flagged digit says so beside its field.
+    const flags = await page
+      .getByTestId('read-box')
+      .evaluateAll((boxes) => boxes.map((b) => b.getAttribute('data-flag') ?? ''))
+    expect(flags).toHaveLength(15)
+    for (const flag of flags) expect(['sure', 'not-sure', 'not-a-digit']).toContain(flag)
+    const flagged = flags.filter((f) => f !== 'sure').length
+    const notes = await page.getByTestId('read-line-flag').count()
+    if (flagged === 0) expect(notes).toBe(0)
+    else expect(notes).toBeGreaterThan(0)
 
     // Correct the second line to what was written, then export.
     const written = built.truth[1].join('')
