@@ -51,7 +51,9 @@ export function readingHandlers(
       // One digit (or none): the pad's single-digit prediction, exactly as predict.image gives it.
       const box = lines[0]?.digits[0]?.box
       const single =
-        count <= 1 ? await predictGray(models, box ? padWindow(ink, box) : ink, started, unsure) : null
+        count <= 1
+          ? await predictGray(models, box ? padWindow(ink, box) : ink, performance.now(), unsure)
+          : null
       return { lines, single, milliseconds: performance.now() - started }
     },
     'read.page': async ({ file }) => {
