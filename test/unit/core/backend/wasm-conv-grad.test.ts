@@ -19,7 +19,9 @@ function filterGradient(pad: 'valid' | 'same', stride: number): Float32Array {
       Float32Array.from({ length: size }, (_, i) => ((i * 7) % 11) / 11 - 0.5),
       outShape
     )
-    const grad = tf.grad((filter: tf.Tensor4D) => tf.sum(tf.mul(tf.conv2d(x, filter, stride, pad), probe)))(w)
+    const grad = tf.grad((filter: tf.Tensor) =>
+      tf.sum(tf.mul(tf.conv2d(x, filter as tf.Tensor4D, stride, pad), probe))
+    )(w)
     return grad.dataSync() as Float32Array
   })
 }
