@@ -1,8 +1,8 @@
 /**
- * The graph step: the training step (the paper's MLP or the CNN) run natively by TensorFlow, many batches per call, through
- * tfjs-node's SavedModel support (tf.node.loadSavedModel runs a signature in a TensorFlow session; every
- * signature of one SavedModel path shares that session, so the resource variables holding the weights and
- * Adam's moments persist between calls). The app writes the graph itself (./train-graph.ts with
+ * The graph step: the training step (the paper's MLP or the CNN) run natively by TensorFlow, many batches
+ * per call, through tfjs-node's SavedModel support (tf.node.loadSavedModel runs a signature in a TensorFlow
+ * session; every signature of one SavedModel path shares that session, so the resource variables holding the
+ * weights and Adam's moments persist between calls). The app writes the graph itself (./train-graph.ts with
  * ./mlp-graph.ts or ./cnn-graph.ts) into a temporary folder, loads it and deletes the folder.
  *
  * Without augmentation the training set's bytes live in the session and a call takes only the block's
@@ -13,7 +13,7 @@
  */
 import { tf } from '../../backend'
 import { PIXELS, type DigitSet } from '../../data/mnist'
-import { CLASSES, sizesOf, type TensorLayer } from '../../model/mlp'
+import { CLASSES, sizesOf } from '../../model/mlp'
 import { isCnnWeights, paramArrays, withParams, type ModelWeights } from '../../model/weights'
 import type { Random } from '../../model/random'
 import type { Augmenter } from '../augment'
@@ -208,16 +208,6 @@ export class GraphStep {
     const out = this.session.run(this.signatures.read, { token })
     token.dispose()
     return paramArrays(this.like).map((_, i) => out[paramKey(i)])
-  }
-
-  /** The MLP's view: (kernel, bias) pairs (call inside tf.tidy). */
-  layers(): TensorLayer[] {
-    const p = this.params()
-    const layers: TensorLayer[] = []
-    for (let i = 0; i < p.length; i += 2) {
-      layers.push({ kernel: p[i] as tf.Tensor2D, bias: p[i + 1] as tf.Tensor1D })
-    }
-    return layers
   }
 
   /** The current weights copied to JavaScript, of the starting weights' kind. */
