@@ -7,6 +7,7 @@ import { createRequire } from 'node:module'
 import path from 'node:path'
 import type { BackendName } from '../../shared/schemas/models'
 import { installNodeUtilShim } from './node-compat'
+import { registerWasmConv2DFilterGrad } from './wasm-conv-grad'
 
 export { tf }
 export type BackendPreference = 'auto' | BackendName
@@ -62,6 +63,7 @@ async function registerWasm(): Promise<string> {
   // In Node the .wasm files are read from disk: point the loader at the package's dist folder.
   wasm.setWasmPaths(wasmDistDir())
   await tf.setBackend('wasm')
+  registerWasmConv2DFilterGrad()
   const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')
   const threads = await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT')
   return `wasm (tfjs-backend-wasm ${wasm.version_wasm}, SIMD ${simd ? 'on' : 'off'}, threads ${threads ? 'on' : 'off'})`

@@ -16,6 +16,7 @@
 import type { GrayImage, MnistForm } from './types'
 import { resample } from './resample'
 import { erode, strokeWidth, thinningFor, type InkImage } from './stroke'
+import { components } from './components'
 
 export const MNIST_SIDE = 28
 /** MNIST normalised each digit into a 20×20 box before centring it in the 28×28 field. */
@@ -282,64 +283,22 @@ interface KeptStrokes {
 
 /** Labels 8-connected components of the mask and keeps those at least SPECK_SHARE of the largest. */
 function keepStrokes(mask: Uint8Array, width: number, height: number): KeptStrokes | null {
-  const labels = new Int32Array(mask.length)
-  const stack = new Int32Array(mask.length)
-  // Per component (index = label): area and bounding box.
-  const areas: number[] = [0]
-  const boxes: number[][] = [[0, 0, 0, 0]]
-  for (let start = 0; start < mask.length; start++) {
-    if (!mask[start] || labels[start]) continue
-    const label = areas.length
-    let area = 0
-    let top = 0
-    let left = width
-    let right = -1
-    let upper = height
-    let lower = -1
-    stack[top++] = start
-    labels[start] = label
-    while (top > 0) {
-      const p = stack[--top]
-      area++
-      const x = p % width
-      const y = (p - x) / width
-      if (x < left) left = x
-      if (x > right) right = x
-      if (y < upper) upper = y
-      if (y > lower) lower = y
-      for (let dy = -1; dy <= 1; dy++) {
-        const ny = y + dy
-        if (ny < 0 || ny >= height) continue
-        for (let dx = -1; dx <= 1; dx++) {
-          const nx = x + dx
-          if (nx < 0 || nx >= width) continue
-          const q = ny * width + nx
-          if (mask[q] && !labels[q]) {
-            labels[q] = label
-            stack[top++] = q
-          }
-        }
-      }
-    }
-    areas.push(area)
-    boxes.push([left, upper, right, lower])
-  }
-  if (areas.length === 1) return null
-  const largest = Math.max(...areas)
+  const { labels, list } = components(mask, width, height)
+  if (list.length === 0) return null
+  const largest = Math.max(...list.map((c) => c.area))
   const minArea = Math.max(1, SPECK_SHARE * largest)
-  const keptLabel = new Uint8Array(areas.length)
+  const keptLabel = new Uint8Array(list.length + 1)
   let left = width
   let top = height
   let right = -1
   let bottom = -1
-  for (let label = 1; label < areas.length; label++) {
-    if (areas[label] < minArea) continue
-    keptLabel[label] = 1
-    const [l, t, r, b] = boxes[label]
-    left = Math.min(left, l)
-    top = Math.min(top, t)
-    right = Math.max(right, r)
-    bottom = Math.max(bottom, b)
+  for (const { id, area, box } of list) {
+    if (area < minArea) continue
+    keptLabel[id] = 1
+    left = Math.min(left, box.x)
+    top = Math.min(top, box.y)
+    right = Math.max(right, box.x + box.width - 1)
+    bottom = Math.max(bottom, box.y + box.height - 1)
   }
   const isNearKept = (x: number, y: number) => {
     for (let ny = Math.max(0, y - 1); ny <= Math.min(height - 1, y + 1); ny++) {
