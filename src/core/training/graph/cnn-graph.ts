@@ -16,16 +16,12 @@ import {
   paramKey,
   sumOver,
   type NetworkBody,
-  type TrainGraph
+  type TrainGraph,
+  type TrainGraphOptions
 } from './train-graph'
 
-export interface CnnGraphOptions {
+export interface CnnGraphOptions extends TrainGraphOptions {
   settings: CnnSettings
-  /** Batches per call for each train signature (train_K). */
-  blocks: number[]
-  dropout: boolean
-  /** Keep the training set in the session (count of images), instead of feeding batches. */
-  resident: number | null
 }
 
 function cnnBody(g: GraphBuilder, settings: CnnSettings): NetworkBody {

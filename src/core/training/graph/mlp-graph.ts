@@ -11,17 +11,13 @@ import {
   paramKey,
   sumOver,
   type NetworkBody,
-  type TrainGraph
+  type TrainGraph,
+  type TrainGraphOptions
 } from './train-graph'
 
-export interface MlpGraphOptions {
+export interface MlpGraphOptions extends TrainGraphOptions {
   /** Layer sizes, e.g. [784, 100, 100, 10]. */
   sizes: number[]
-  /** Batches per call for each train signature (train_K). */
-  blocks: number[]
-  dropout: boolean
-  /** Keep the training set in the session (count of images), instead of feeding batches. */
-  resident: number | null
 }
 
 function mlpBody(g: GraphBuilder, sizes: number[]): NetworkBody {
