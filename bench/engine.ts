@@ -1,8 +1,9 @@
 /**
  * One backend's numbers, measured in its own process so peak RSS belongs to that backend alone.
- * Usage: tsx bench/engine.ts BACKEND[-lean|-cnn] FRACTION EPOCHS MNIST_DIR  → one JSON line on stdout.
+ * Usage: tsx bench/engine.ts BACKEND[-lean][-cnn] FRACTION EPOCHS MNIST_DIR  → one JSON line on stdout.
  * `tensorflow` trains with the graph step where it loads, `tensorflow-lean` with the lean step; `-cnn` trains
- * the CNN (src/core/model/cnn.ts) instead of the paper's MLP, on any backend.
+ * the CNN (src/core/model/cnn.ts) instead of the paper's MLP, on any backend (`tensorflow-lean-cnn`: the
+ * CNN on the lean step).
  */
 import { tf, useBackend } from '../src/core/backend'
 import { loadMnist } from '../src/core/data'
@@ -15,8 +16,9 @@ import { percentile } from './stats'
 import { createRunner } from '../src/core/model/weights'
 
 const [entry, fractionText, epochsText, mnistDir] = process.argv.slice(2)
-const name = entry.replace(/-(lean|cnn)$/, '')
-const architecture = entry.endsWith('-cnn') ? 'cnn' : 'mlp'
+const name = entry.replace(/-(lean|cnn)/g, '')
+const architecture = entry.includes('-cnn') ? 'cnn' : 'mlp'
+const lean = entry.includes('-lean')
 const fraction = Number(fractionText)
 const epochs = Number(epochsText)
 
@@ -65,7 +67,7 @@ async function main(): Promise<void> {
   let windowEpoch = 0
   let windowDone = 0
   const result = await train({
-    step: entry.endsWith('-lean') ? 'lean' : 'auto',
+    step: lean ? 'lean' : 'auto',
     onEpoch: ({ times }) => {
       epochTimes.push({ dataSeconds: times.dataSeconds * scale, stepSeconds: times.stepSeconds * scale })
     },

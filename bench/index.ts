@@ -179,9 +179,9 @@ async function main(): Promise<void> {
   const cnn: Record<string, Record<string, unknown>> = {}
   let torchCnn: Record<string, unknown> | null = null
   if (!values['no-cnn']) {
-    for (const name of values.backends.split(',').filter((b) => !b.endsWith('-lean'))) {
+    for (const name of values.backends.split(',')) {
       cnn[name] = await measured(`${name}-cnn`, () =>
-        backendNumbers(`${name}-cnn`, CNN_FRACTION[name] ?? 0.01, 2)
+        backendNumbers(`${name}-cnn`, CNN_FRACTION[name.replace(/-lean$/, '')] ?? 0.01, 2)
       )
     }
     if (!values['no-pytorch']) torchCnn = await measured('pytorch-cnn', pytorchCnn)
@@ -221,6 +221,11 @@ async function main(): Promise<void> {
     cnn: {
       backends: cnn,
       pytorch: torchCnn,
+      graphSpeedupOverLean:
+        typeof cnn.tensorflow?.secondsPerEpoch === 'number' &&
+        typeof cnn['tensorflow-lean']?.secondsPerEpoch === 'number'
+          ? cnn['tensorflow-lean'].secondsPerEpoch / cnn.tensorflow.secondsPerEpoch
+          : null,
       ratioToPytorch: Object.fromEntries(
         Object.entries(cnn).map(([name, r]) => [
           name,

@@ -25,7 +25,8 @@ import {
   TestSubsetSchema,
   TrainSubsetSchema,
   TrainingEventSchema,
-  TrainingStatusSchema
+  TrainingStatusSchema,
+  TrainingStepSchema
 } from './schemas/training'
 
 export * from './names'
@@ -93,7 +94,9 @@ export const calls = {
         mnistFolder: PathSchema.optional(),
         trainSubset: TrainSubsetSchema.optional(),
         testSubset: TestSubsetSchema.optional(),
-        name: z.string().max(120).optional()
+        name: z.string().max(120).optional(),
+        /** The training step (default auto); a graph step that cannot run falls back to the lean one. */
+        step: TrainingStepSchema.optional()
       })
       .strict(),
     TrainingStatusSchema

@@ -43,6 +43,8 @@ describe.skipIf(!hasMnist())('Train: a short run on an MNIST subset draws live c
     await page.getByTestId('train-subset').fill('2000')
     await page.getByTestId('test-subset').fill('500')
     await page.getByTestId('model-name').fill('e2e curves')
+    // The advanced choice of training step reaches the run, and the run panel says which step ran.
+    await page.getByTestId('training-step').selectOption('lean')
     await page.getByTestId('train-start').click()
 
     // The run goes on while another view is open: the status bar shows it, and no event is lost.
@@ -59,6 +61,7 @@ describe.skipIf(!hasMnist())('Train: a short run on an MNIST subset draws live c
     // 2,000 images, batch 100, a report every 2 batches: about 10 batch points per epoch, 2 epochs.
     expect(await points(running, 'loss-chart')).toBeGreaterThanOrEqual(10)
     expect(await page.getByTestId('epochs-table').locator('tbody tr').count()).toBe(2)
+    expect(await page.getByTestId('stat-training-step').getAttribute('data-step')).toBe('lean')
     const accuracy = (await page.getByTestId('stat-test-accuracy').textContent()) ?? ''
     expect(Number.parseFloat(accuracy)).toBeGreaterThan(50)
     expect(await page.getByTestId('training-saved').textContent()).toMatch(

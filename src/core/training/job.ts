@@ -71,11 +71,13 @@ export async function runTrainingJob(job: TrainingJob, callbacks: JobCallbacks):
   if (job.tune) return runTuningJob(job, job.tune, callbacks)
   const { onEvent } = callbacks
   const log = callbacks.log ?? (() => {})
+  let trainingStep: StepChoice['kind'] | null = null
   const status = (state: TrainingStatus['state'], message?: string, kept?: KeptModel): TrainingStatus => {
     const event: TrainingStatus = {
       kind: 'status',
       state,
       ...(message ? { message } : {}),
+      ...(trainingStep ? { trainingStep } : {}),
       ...(kept ? { modelId: kept.id, kept } : {})
     }
     onEvent(event)
@@ -134,6 +136,7 @@ export async function runTrainingJob(job: TrainingJob, callbacks: JobCallbacks):
     step: job.step,
     onStep: (choice) => {
       log(`training step: ${choice.detail}`)
+      trainingStep = choice.kind
       status('running', `Training on ${backend.name}, ${choice.kind} step`)
     },
     hyperparameters: hp,

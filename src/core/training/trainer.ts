@@ -12,7 +12,7 @@ import { tf } from '../backend'
 import { PIXELS, type DigitSet } from '../data/mnist'
 import { CLASSES } from '../model/mlp'
 import { Random } from '../model/random'
-import { isCnnWeights, paramArrays, withParams, type ModelWeights } from '../model/weights'
+import { paramArrays, withParams, type ModelWeights } from '../model/weights'
 import { softmaxCrossEntropy } from '../backend/native-ops'
 import { architectureFor, batchStats, type TrainableArchitecture } from './architecture'
 import { createAugmenter } from './augment'
@@ -130,23 +130,15 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   const architecture = architectureFor(hp, options.initialWeights)
   const weights0 = options.initialWeights ?? architecture.init(hp)
   // The step-selection point: the graph step where it loads (blocks of batches, one native call each; the
-  // paper's MLP only), else the lean step below (any architecture).
+  // MLP or the CNN), else the lean step below (any architecture, any backend).
   const augment = createAugmenter(hp.augmentation, random)
-  const { graph, choice } = isCnnWeights(weights0)
-    ? {
-        graph: null,
-        choice: {
-          kind: 'lean' as const,
-          detail: 'lean step (one batch per call): the graph step is for the MLP'
-        }
-      }
-    : await openTrainingStep(options.step ?? 'auto', {
-        weights: weights0,
-        dropout: hp.dropout,
-        learningRate: hp.learningRate,
-        resident: augment ? null : options.train,
-        batches: Math.ceil(options.train.count / Math.min(hp.batchSize, options.train.count)) * hp.epochs
-      })
+  const { graph, choice } = await openTrainingStep(options.step ?? 'auto', {
+    weights: weights0,
+    dropout: hp.dropout,
+    learningRate: hp.learningRate,
+    resident: augment ? null : options.train,
+    batches: Math.ceil(options.train.count / Math.min(hp.batchSize, options.train.count)) * hp.epochs
+  })
   options.onStep?.(choice)
   const lean = graph ? null : new FlatParameters(paramArrays(weights0), { learningRate: hp.learningRate })
   const params = graph ?? (lean as FlatParameters)
@@ -180,11 +172,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   try {
     // Step 0: the untrained model, so that a curve starts where training does.
     const initial = tf.tidy(() =>
-      evaluateOnBackend(
-        testSet,
-        graph ? graph.layers().flatMap((l) => [l.kernel, l.bias]) : (lean as FlatParameters).tensors(),
-        architecture
-      )
+      evaluateOnBackend(testSet, graph ? graph.params() : (lean as FlatParameters).tensors(), architecture)
     )
     options.onProgress?.({
       kind: 'batch',
@@ -303,7 +291,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         : tf.tidy(() =>
             evaluateOnBackend(
               testSet,
-              graph ? graph.layers().flatMap((l) => [l.kernel, l.bias]) : (lean as FlatParameters).tensors(),
+              graph ? graph.params() : (lean as FlatParameters).tensors(),
               architecture
             )
           )

@@ -61,7 +61,7 @@ export function trainingHandlers(
   emit: EmitEvent
 ): TrainingCalls {
   return {
-    'training.start': async ({ hyperparameters, mnistFolder, trainSubset, testSubset, name }) => {
+    'training.start': async ({ hyperparameters, mnistFolder, trainSubset, testSubset, name, step }) => {
       const folder = mnistFolder ? checkUserPath(mnistFolder) : (await mnist.folder()).folder
       const epochs = HyperparametersSchema.parse(hyperparameters).epochs
       const job: TrainingJob = {
@@ -70,6 +70,7 @@ export function trainingHandlers(
         trainSubset,
         testSubset,
         name,
+        step,
         // The backend the user chose in the settings applies to training too.
         backend: (await settings.get()).backend,
         modelsDir: models.store.dir

@@ -35,6 +35,9 @@ let state: TrainingStatus['state'] = 'idle'
 let job: TrainingJob | null = null
 /** The library id the job reserved (sent with its loading-data status), given back if cancelled then. */
 let reservedId: string | null = null
+/** The training step the job reported (graph or lean), said again when it resumes. */
+let trainingStep: TrainingStatus['trainingStep'] = undefined
+const stepField = () => (trainingStep ? { trainingStep } : {})
 
 function wake(): void {
   for (const resolve of resumeWaiters) resolve()
@@ -56,10 +59,13 @@ function finish(message: WorkerMessage): void {
 onMessage((message) => {
   if (message.type === 'pause' && !paused && !cancelled) {
     paused = true
-    send({ type: 'event', event: { kind: 'status', state: 'paused', message: 'Paused' } })
+    send({ type: 'event', event: { kind: 'status', state: 'paused', message: 'Paused', ...stepField() } })
   } else if (message.type === 'resume' && paused) {
     paused = false
-    send({ type: 'event', event: { kind: 'status', state: 'running', message: 'Resumed' } })
+    send({
+      type: 'event',
+      event: { kind: 'status', state: 'running', message: 'Resumed', ...stepField() }
+    })
     wake()
   } else if (message.type === 'cancel') {
     cancelled = true
@@ -82,6 +88,7 @@ onMessage((message) => {
     runTrainingJob(message.job, {
       onEvent: (event) => {
         if (event.kind === 'status') state = event.state
+        if (event.kind === 'status' && event.trainingStep) trainingStep = event.trainingStep
         if (event.kind === 'status' && event.state === 'loading-data') reservedId = event.modelId ?? null
         send({ type: 'event', event })
       },

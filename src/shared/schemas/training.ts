@@ -139,10 +139,19 @@ export const KeptModelSchema = z.object({
 })
 export type KeptModel = z.infer<typeof KeptModelSchema>
 
+/**
+ * How the training step runs: 'graph' runs many batches per native TensorFlow call (tfjs-node only), 'lean'
+ * one batch per call (any backend), 'auto' the graph step where it loads and pays for its start-up.
+ */
+export const TrainingStepSchema = z.enum(['auto', 'graph', 'lean'])
+export type TrainingStep = z.infer<typeof TrainingStepSchema>
+
 export const TrainingStatusSchema = z.object({
   kind: z.literal('status'),
   state: TrainingStateSchema,
   message: z.string().optional(),
+  /** Once the run has begun: the step that runs (auto's or a forced step's outcome, after any fallback). */
+  trainingStep: z.enum(['graph', 'lean']).optional(),
   /** Set when a model was saved (done, or cancelled after at least one epoch). */
   modelId: z.string().optional(),
   /** With modelId: what was kept (done, or cancelled after at least one epoch). */

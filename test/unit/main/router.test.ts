@@ -58,6 +58,18 @@ describe('router', () => {
       )
   })
 
+  it('passes the training step choice through and rejects a step it does not know, naming the field', async () => {
+    const { handlers, seen } = recordingHandlers()
+    const router = createRouter(handlers)
+    const ok = await router.dispatch('training.start', { hyperparameters: {}, step: 'lean' }, 41)
+    expect(ok).toMatchObject({ ok: true })
+    expect(seen).toHaveLength(1)
+    expect(seen[0]).toMatchObject({ step: 'lean' })
+    const bad = await router.dispatch('training.start', { hyperparameters: {}, step: 'fastest' }, 42)
+    expect(bad).toMatchObject({ ok: false, error: { code: 'bad-request', fields: [{ path: 'step' }] } })
+    expect(seen).toHaveLength(1)
+  })
+
   it('rejects unknown calls, including prototype keys', async () => {
     const router = createRouter(recordingHandlers().handlers)
     for (const name of ['nope', '__proto__', 'constructor', 'toString', 42, null]) {

@@ -22,6 +22,7 @@ export type Attr =
   | { i: number }
   | { f: number }
   | { s: string }
+  | { list: number[] }
   | { floats: { shape: Shape; values: ArrayLike<number> } }
   | { ints: { shape: Shape; values: ArrayLike<number> } }
 
@@ -63,7 +64,7 @@ type Protos = Record<
   | 'TensorInfo'
   | 'VersionDef',
   Proto
-> & { TensorShape: { Dim: Proto }; MetaGraphDef: { MetaInfoDef: Proto } }
+> & { TensorShape: { Dim: Proto }; MetaGraphDef: { MetaInfoDef: Proto }; AttrValue: { ListValue: Proto } }
 
 let protos: Protos | null = null
 function loadProtos(): Protos {
@@ -103,7 +104,11 @@ function attrProto(p: Protos, attr: Attr): Any {
   else if ('i' in attr) a.setI(attr.i)
   else if ('f' in attr) a.setF(attr.f)
   else if ('s' in attr) a.setS(new TextEncoder().encode(attr.s))
-  else if ('floats' in attr) a.setTensor(tensorProto(p, DT_FLOAT, attr.floats.shape, attr.floats.values))
+  else if ('list' in attr) {
+    const list = make(p.AttrValue.ListValue)
+    for (const value of attr.list) list.addI(value)
+    a.setList(list)
+  } else if ('floats' in attr) a.setTensor(tensorProto(p, DT_FLOAT, attr.floats.shape, attr.floats.values))
   else a.setTensor(tensorProto(p, DT_INT32, attr.ints.shape, attr.ints.values))
   return a
 }

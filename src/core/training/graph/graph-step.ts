@@ -1,9 +1,9 @@
 /**
- * The graph step: the MLP's training step run natively by TensorFlow, many batches per call, through
- * tfjs-node's SavedModel support (tf.node.loadSavedModel runs a signature in a TensorFlow session; every
- * signature of one SavedModel path shares that session, so the resource variables holding the weights and
- * Adam's moments persist between calls). The app writes the graph itself (./mlp-graph.ts) into a
- * temporary folder, loads it and deletes the folder.
+ * The graph step: the training step (the paper's MLP or the CNN) run natively by TensorFlow, many batches
+ * per call, through tfjs-node's SavedModel support (tf.node.loadSavedModel runs a signature in a TensorFlow
+ * session; every signature of one SavedModel path shares that session, so the resource variables holding the
+ * weights and Adam's moments persist between calls). The app writes the graph itself (./train-graph.ts with
+ * ./mlp-graph.ts or ./cnn-graph.ts) into a temporary folder, loads it and deletes the folder.
  *
  * Without augmentation the training set's bytes live in the session and a call takes only the block's
  * shuffled indices; with augmentation the batches are built in JavaScript and fed. Either way the batches,
@@ -13,13 +13,16 @@
  */
 import { tf } from '../../backend'
 import { PIXELS, type DigitSet } from '../../data/mnist'
-import { CLASSES, sizesOf, type MlpWeights, type TensorLayer } from '../../model/mlp'
+import { CLASSES, sizesOf } from '../../model/mlp'
+import { isCnnWeights, paramArrays, withParams, type ModelWeights } from '../../model/weights'
 import type { Random } from '../../model/random'
 import type { Augmenter } from '../augment'
 import { copyImages, fillLabels } from '../tensors'
 import type { StepTimes } from './timing'
 import type { Signature } from './graph-def'
-import { BETA1, BETA2, SCALARS, buildMlpGraph } from './mlp-graph'
+import { buildCnnGraph } from './cnn-graph'
+import { buildMlpGraph } from './mlp-graph'
+import { BETA1, BETA2, SCALARS, paramKey } from './train-graph'
 import { NativeSession } from './session'
 
 /** Batches per native call, largest first (a block never crosses a report point or the epoch's end). */
@@ -27,7 +30,8 @@ export const BLOCKS = [50, 10, 1]
 const EPSILON = 1e-7
 
 export interface GraphStepOptions {
-  weights: MlpWeights
+  /** The starting weights: the MLP's or the CNN's (the graph is built for their architecture). */
+  weights: ModelWeights
   dropout: number
   learningRate: number
   /** The training set to keep in the session (batches gathered there), or null to feed batches. */
@@ -58,7 +62,10 @@ export class GraphStep {
   private constructor(
     private readonly session: NativeSession,
     private readonly signatures: Record<string, Signature>,
-    private readonly sizes: number[],
+    /** The starting weights: their kind and shapes (the values move into the session). */
+    private readonly like: ModelWeights,
+    /** Units of each dropout mask (the MLP's hidden layers, the CNN's dense layer). */
+    private readonly maskUnits: number[],
     private readonly dropout: number,
     private readonly resident: boolean,
     learningRate: number,
@@ -72,26 +79,32 @@ export class GraphStep {
     if (tf.getBackend() !== 'tensorflow') {
       throw new Error(`the active backend is ${tf.getBackend()}, not tensorflow`)
     }
-    const sizes = sizesOf(options.weights)
+    const weights = options.weights
     const resident = options.resident
-    const { bytes, nodes, signatures } = buildMlpGraph({
-      sizes,
+    const shape = {
       blocks: BLOCKS,
       dropout: options.dropout > 0,
       resident: resident ? resident.count : null
-    })
+    }
+    const cnn = isCnnWeights(weights)
+    const sizes = cnn ? [] : sizesOf(weights)
+    const { bytes, nodes, signatures } = cnn
+      ? buildCnnGraph({ settings: weights.settings, ...shape })
+      : buildMlpGraph({ sizes, ...shape })
+    const maskUnits = cnn ? [weights.settings.denseUnits] : sizes.slice(1, -1)
     const session = NativeSession.open(bytes)
     try {
       const step = new GraphStep(
         session,
         signatures,
-        sizes,
+        weights,
+        maskUnits,
         options.dropout,
         resident !== null,
         options.learningRate,
         nodes
       )
-      step.assign(options.weights, resident)
+      step.assign(weights, resident)
       return step
     } catch (error) {
       session.dispose()
@@ -99,13 +112,10 @@ export class GraphStep {
     }
   }
 
-  private assign(weights: MlpWeights, resident: DigitSet | null): void {
+  private assign(weights: ModelWeights, resident: DigitSet | null): void {
     tf.tidy(() => {
       const feeds: Record<string, tf.Tensor> = {}
-      weights.forEach((w, i) => {
-        feeds[`w${i}`] = tf.tensor2d(w.kernel, [w.inputs, w.outputs])
-        feeds[`b${i}`] = tf.tensor1d(w.bias)
-      })
+      paramArrays(weights).forEach((p, i) => (feeds[paramKey(i)] = tf.tensor(p.values, p.shape, 'float32')))
       if (resident) {
         // The bytes four to an int32 (a view where aligned): the graph unpacks them with Bitcast.
         const bytes = resident.images.subarray(0, resident.count * PIXELS)
@@ -144,7 +154,7 @@ export class GraphStep {
     const signature = this.signatures[`train_${K}`]
     if (!signature) throw new Error(`no graph signature for blocks of ${K} batches`)
     if (!this.resident) this.buffers(K * B)
-    const hidden = this.sizes.slice(1, -1)
+    const hidden = this.maskUnits
     const masks = this.dropout > 0 ? hidden.map((h) => new Float32Array(K * B * h)) : []
     const scalars = new Float32Array(K * SCALARS)
     block.times?.startData()
@@ -192,25 +202,25 @@ export class GraphStep {
     }
   }
 
-  /** The weights as backend tensors (call inside tf.tidy). */
-  layers(): TensorLayer[] {
-    const out = this.session.run(this.signatures.read, { token: tf.scalar(0) })
-    return this.sizes.slice(1).map((_, i) => ({
-      kernel: out[`w${i}`] as tf.Tensor2D,
-      bias: out[`b${i}`] as tf.Tensor1D
-    }))
+  /** The parameters as backend tensors, in the trainer's order (call inside tf.tidy). */
+  params(): tf.Tensor[] {
+    const token = tf.scalar(0)
+    const out = this.session.run(this.signatures.read, { token })
+    token.dispose()
+    return paramArrays(this.like).map((_, i) => out[paramKey(i)])
   }
 
-  /** The current weights copied to JavaScript. */
-  weights(): MlpWeights {
-    return tf.tidy(() =>
-      this.layers().map((l) => ({
-        kernel: new Float32Array(l.kernel.dataSync()),
-        bias: new Float32Array(l.bias.dataSync()),
-        inputs: l.kernel.shape[0],
-        outputs: l.kernel.shape[1]
-      }))
-    )
+  /** The current weights copied to JavaScript, of the starting weights' kind. */
+  weights(): ModelWeights {
+    const params = this.params()
+    try {
+      return withParams(
+        this.like,
+        params.map((t) => ({ shape: t.shape, values: new Float32Array(t.dataSync()) }))
+      )
+    } finally {
+      tf.dispose(params)
+    }
   }
 
   dispose(): void {

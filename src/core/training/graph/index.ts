@@ -3,12 +3,14 @@
  * run it, else the lean step. DIGIT_STUDIO_TRAINING_STEP=lean|graph|auto overrides the caller's choice;
  * a graph step that cannot load falls back to the lean step and says why.
  */
+import type { TrainingStep } from '../../../shared/schemas/training'
 import { tf } from '../../backend'
+import { isCnnWeights } from '../../model/weights'
 import { GraphStep, type GraphStepOptions } from './graph-step'
 
 export { GraphStep } from './graph-step'
-export type StepPreference = 'auto' | 'graph' | 'lean'
-export type StepKind = 'graph' | 'lean'
+export type StepPreference = TrainingStep
+export type StepKind = Exclude<TrainingStep, 'auto'>
 export interface StepChoice {
   kind: StepKind
   /** For logs and the status line, e.g. why the graph step is not used. */
@@ -28,6 +30,8 @@ const LEAN = 'lean step (one batch per call)'
  * call's graph optimisation, about a second) costs more than it saves on a short run.
  */
 export const GRAPH_MIN_BATCHES = 500
+/** The CNN's batches cost ~50× the MLP's: its graph's start-up is repaid after far fewer of them. */
+export const CNN_GRAPH_MIN_BATCHES = 50
 
 export async function openTrainingStep(
   preference: StepPreference,
@@ -37,8 +41,9 @@ export async function openTrainingStep(
   if (effective === 'lean') {
     return { graph: null, choice: { kind: 'lean', detail: `${LEAN}: the graph step is turned off` } }
   }
-  if (effective === 'auto' && options.batches < GRAPH_MIN_BATCHES) {
-    const detail = `${LEAN}: ${options.batches} batches only, fewer than the graph step's start-up is worth (${GRAPH_MIN_BATCHES})`
+  const minimum = isCnnWeights(options.weights) ? CNN_GRAPH_MIN_BATCHES : GRAPH_MIN_BATCHES
+  if (effective === 'auto' && options.batches < minimum) {
+    const detail = `${LEAN}: ${options.batches} batches only, fewer than the graph step's start-up is worth (${minimum})`
     return { graph: null, choice: { kind: 'lean', detail } }
   }
   if (tf.getBackend() !== 'tensorflow') {

@@ -156,6 +156,16 @@ export const en = {
     architecture: 'Network',
     archMlp: "The paper's network (MLP)",
     archCnn: 'Convolutional network (CNN, more accurate, slower to train)',
+    trainingStep: 'Training step',
+    stepAuto: 'Automatic (graph step where it loads and pays off)',
+    stepGraph: 'Graph step: many batches per native TensorFlow call',
+    stepLean: 'Lean step: one batch per call',
+    stepHint:
+      'Same maths, same results either way. The graph step runs forward pass, backward pass and Adam for up to 50 batches in one native TensorFlow call (native backend only); where it cannot run, training falls back to the lean step and the log says why.',
+    stepRuns: {
+      graph: 'Graph (many batches a call)',
+      lean: 'Lean (one batch a call)'
+    },
     denseUnits: 'Dense units',
     slant: 'Slant',
     aspect: 'Aspect (narrow / wide)',

@@ -152,6 +152,16 @@ export const zhCN: Messages = {
     architecture: '网络',
     archMlp: '论文中的网络（MLP）',
     archCnn: '卷积网络（CNN，更准确，训练更慢）',
+    trainingStep: '训练步骤',
+    stepAuto: '自动（能加载且划算时用计算图步骤）',
+    stepGraph: '计算图步骤：一次原生 TensorFlow 调用运行多个批次',
+    stepLean: '精简步骤：每次调用一个批次',
+    stepHint:
+      '两种方式数学相同、结果相同。计算图步骤在一次原生 TensorFlow 调用中完成最多 50 个批次的前向传播、反向传播和 Adam 更新（仅限原生后端）；无法运行时训练会退回精简步骤，并在日志中说明原因。',
+    stepRuns: {
+      graph: '计算图（每次调用多个批次）',
+      lean: '精简（每次调用一个批次）'
+    },
     denseUnits: '全连接单元数',
     slant: '倾斜',
     aspect: '宽高比（窄 / 宽）',

@@ -3,7 +3,11 @@
  * their limits come from the contract's schema. Starting a run reports the main process's objections per field.
  */
 import { calls } from '../../../../shared/contract'
-import { HyperparametersSchema, type Hyperparameters } from '../../../../shared/schemas/training'
+import {
+  HyperparametersSchema,
+  type Hyperparameters,
+  type TrainingStep
+} from '../../../../shared/schemas/training'
 import { numberBounds, type NumberBounds } from '../../ui/bounds'
 import { describeError, fieldProblems, type Problem } from '../../ui/errors'
 import { source } from './source.svelte'
@@ -41,6 +45,8 @@ export const form = $state<{
   trainSubset: number | null
   testSubset: number | null
   name: string
+  /** How the training step runs (advanced; auto unless the user picks one). */
+  step: TrainingStep
   starting: boolean
   problem: Problem | null
   /** The main process's objections, by field path. */
@@ -50,6 +56,7 @@ export const form = $state<{
   trainSubset: null,
   testSubset: null,
   name: '',
+  step: 'auto',
   starting: false,
   problem: null,
   errors: {}
@@ -60,6 +67,7 @@ export function resetDefaults(): void {
   form.hyperparameters = paperDefaults()
   form.trainSubset = null
   form.testSubset = null
+  form.step = 'auto'
   form.errors = {}
 }
 
@@ -71,7 +79,8 @@ export async function start(): Promise<void> {
       mnistFolder: source.folder.trim() || undefined,
       trainSubset: form.trainSubset ?? undefined,
       testSubset: form.testSubset ?? undefined,
-      name: form.name.trim() || undefined
+      name: form.name.trim() || undefined,
+      step: form.step
     })
     form.problem = null
     form.errors = {}

@@ -27,6 +27,8 @@ const FLUSH_MS = 100
 class TrainingRun {
   state = $state<TrainingState>('idle')
   message = $state<string | null>(null)
+  /** The training step the running job reported (graph or lean), null until it says. */
+  trainingStep = $state<'graph' | 'lean' | null>(null)
   modelId = $state<string | null>(null)
   /** What the ended run kept (name, after which epoch), as main reported it. */
   kept = $state.raw<KeptModel | null>(null)
@@ -104,6 +106,7 @@ export function resetRun(epochs: number, reportEvery: number): void {
   training.modelId = null
   training.kept = null
   training.message = null
+  training.trainingStep = null
   training.revision++
 }
 
@@ -117,6 +120,7 @@ export function applyStatus(status: Omit<TrainingStatus, 'kind'>): void {
     training.state !== status.state && (status.state === 'done' || status.state === 'cancelled')
   training.state = status.state
   training.message = status.message ?? null
+  if (status.trainingStep) training.trainingStep = status.trainingStep
   if (status.modelId) training.modelId = status.modelId
   if (status.kept) training.kept = status.kept
   if (finished) void refreshModels().catch(() => undefined)
@@ -148,6 +152,7 @@ export function applyTrainingSnapshot(job: TrainingJobState | null): void {
   training.modelId = job.kept?.id ?? job.status.modelId ?? null
   training.state = job.status.state
   training.message = job.status.message ?? null
+  training.trainingStep = job.status.trainingStep ?? null
   training.revision++
 }
 
