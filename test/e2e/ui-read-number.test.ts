@@ -79,6 +79,40 @@ describe('Draw: a number written on the pad is read whole', () => {
     // The first run of digits in the status element is the whole reading.
     expect((await status.textContent())?.match(/\d+/)?.[0]).toBe('2026')
     expect(await page.getByTestId('pad-digit').count()).toBe(4)
+    // The ink is drawn where it was written: its extent on the canvas (in CSS pixels) lies within the digits' boxes.
+    type Canvas2D = {
+      width: number
+      height: number
+      getBoundingClientRect(): { left: number; width: number }
+      getContext(kind: '2d'): {
+        getImageData(
+          x: number,
+          y: number,
+          w: number,
+          h: number
+        ): { data: Uint8ClampedArray; width: number; height: number }
+      }
+    }
+    const extent = await pad.evaluate((element) => {
+      const canvas = element as unknown as Canvas2D
+      const { data, width, height } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height)
+      let [x0, x1] = [width, -1]
+      for (let y = 0; y < height; y++)
+        for (let x = 0; x < width; x++) {
+          const i = (y * width + x) * 4
+          if (data[i] + data[i + 1] + data[i + 2] < 3 * 128) [x0, x1] = [Math.min(x0, x), Math.max(x1, x)]
+        }
+      const rect = canvas.getBoundingClientRect()
+      const scale = rect.width / width
+      return { left: rect.left + x0 * scale, right: rect.left + x1 * scale }
+    })
+    const boxes = await page
+      .getByTestId('pad-digit')
+      .evaluateAll((all) =>
+        all.map((b) => b.getBoundingClientRect()).map((r) => ({ left: r.left, right: r.right }))
+      )
+    expect(extent.left).toBeGreaterThanOrEqual(Math.min(...boxes.map((b) => b.left)) - 4)
+    expect(extent.right).toBeLessThanOrEqual(Math.max(...boxes.map((b) => b.right)) + 4)
     await saveScreenshot(page, 'draw-number')
   })
 
