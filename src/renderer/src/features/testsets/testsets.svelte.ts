@@ -47,7 +47,8 @@ let ownImport = false
 export function initTestsets(): void {
   if (started) return
   started = true
-  testsets.folder = app.settings.lastImportFolder ?? ''
+  // A running import restored from main (after a reload) keeps its own folder in the field.
+  if (!testsets.importing) testsets.folder = app.settings.lastImportFolder ?? ''
   api.on('testset.progress', (progress) => {
     if (testsets.importing) testsets.progress = progress
   })
