@@ -32,6 +32,11 @@ export interface PageSpec {
   ink?: 'black' | 'blue'
   format?: 'png' | 'jpeg'
   seed?: number
+  /**
+   * Gap between neighbouring digits on plain and ruled paper, in digit heights, drawn uniformly from
+   * [min, max] (default 0.25..0.6); a negative gap makes neighbours overlap, so their ink may touch.
+   */
+  gap?: { min: number; max: number }
 }
 
 export interface BuiltPage {
@@ -151,7 +156,8 @@ export async function buildPage(spec: PageSpec, source: InkDigit[]): Promise<Bui
         bottomY = top + Math.round((boxH + digit.height * scale) / 2)
         x += boxW + boxGap
       } else {
-        x += Math.round(digit.width * scale + (0.25 + 0.35 * random()) * H)
+        const gap = spec.gap ?? { min: 0.25, max: 0.6 }
+        x += Math.round(digit.width * scale + (gap.min + (gap.max - gap.min) * random()) * H)
       }
       const w = Math.max(1, Math.round(digit.width * scale))
       const h = Math.max(1, Math.round(digit.height * scale))

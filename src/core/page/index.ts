@@ -48,9 +48,31 @@ const MIN_DIGIT_SHARE = 0.4
 const FLAT_DIGIT_SHARE = 0.25
 const FLAT_DIGIT_WIDTH = 0.8
 
-function isDigitSized(box: Box, typical: number): boolean {
+/** In a form's printed box, what is written in its middle is the entry, however small (a flat 2, a 0 as a dot). */
+const BOXED_DIGIT_SHARE = 0.2
+/** The middle of a box: its centre part, this share of its size in from each side (leftovers of its sides are not). */
+const BOX_INSET = 0.2
+
+function isDigitSized(box: Box, typical: number, printedBoxes: readonly Box[]): boolean {
   if (box.height >= MIN_DIGIT_SHARE * typical) return true
-  return box.height >= FLAT_DIGIT_SHARE * typical && box.width >= FLAT_DIGIT_WIDTH * typical
+  if (box.height >= FLAT_DIGIT_SHARE * typical && box.width >= FLAT_DIGIT_WIDTH * typical) return true
+  return (
+    Math.max(box.width, box.height) >= BOXED_DIGIT_SHARE * typical &&
+    Math.min(box.width, box.height) >= 2 &&
+    printedBoxes.some((frame) => inMiddle(box, frame))
+  )
+}
+
+/** Whether the centre of `box` lies in the middle of `frame` (BOX_INSET in from its sides). */
+function inMiddle(box: Box, frame: Box): boolean {
+  const cx = box.x + box.width / 2
+  const cy = box.y + box.height / 2
+  return (
+    cx >= frame.x + BOX_INSET * frame.width &&
+    cx <= frame.x + (1 - BOX_INSET) * frame.width &&
+    cy >= frame.y + BOX_INSET * frame.height &&
+    cy <= frame.y + (1 - BOX_INSET) * frame.height
+  )
 }
 
 /** Finds the digits of a page and cuts each out (no model needed). */
@@ -72,7 +94,7 @@ export function segmentPage(image: GrayImage): PageLayout {
   const parts = list.filter((c) => Math.max(c.box.width, c.box.height) >= SPECK_SHARE * typical)
   const ink: LabelImage = { width, height, labels }
   const lines = groupParts(parts, ink)
-    .map((line) => line.filter((d) => isDigitSized(d.box, typical)))
+    .map((line) => line.filter((d) => isDigitSized(d.box, typical, printed.boxes)))
     .filter((line) => line.length > 0)
     .map((line) =>
       line.map((digit) => toCrop(digit, ink, level.level, (box) => toPageBox(box, turn, width, height)))

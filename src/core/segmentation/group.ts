@@ -28,6 +28,8 @@ export interface DigitSegment {
    * where the ink says. Whether it is one wide digit or these is left to recognition (read.ts).
    */
   pieces?: DigitSegment[]
+  /** With pieces: the most ink any cut between them crosses, as a share of the digit's height (a thin join). */
+  neck?: number
 }
 
 export interface LabelImage {
@@ -62,16 +64,19 @@ export function groupParts(
   options: GroupOptions = {}
 ): DigitSegment[][] {
   const o = { ...DEFAULTS, ...options }
-  const widths = new Map(parts.map((p) => [p.id, p.box.width]))
+  const boxes = new Map(parts.map((p) => [p.id, p.box]))
   return groupLines(parts, o.lineOverlap).map((line) => {
     const overlapping = groupDigits(line, o.digitOverlap)
     const lineHeight = median(overlapping.map((d) => d.box.height))
-    // Only a single wide part is touching digits: parts merged because they overlap or nearly touch are not.
+    // Only a single wide part is touching digits: parts merged because they overlap or nearly touch are not,
+    // unless they are two narrow digits side by side (splitNarrow).
     return mergeFragments(attachSmall(overlapping, lineHeight), lineHeight).map((digit) => {
-      if (Math.max(...digit.parts.map((id) => widths.get(id) ?? 0)) <= o.touchingAspect * lineHeight)
-        return digit
-      const pieces = splitTouching(digit, ink, lineHeight, o)
-      return pieces.length > 1 ? { ...digit, pieces } : digit
+      const wide =
+        Math.max(...digit.parts.map((id) => boxes.get(id)?.width ?? 0)) > o.touchingAspect * lineHeight
+      const split = wide
+        ? splitTouching(digit, ink, lineHeight, o)
+        : (splitParts(digit, boxes) ?? splitNarrow(digit, ink, lineHeight))
+      return split && split.pieces.length > 1 ? { ...digit, ...split } : digit
     })
   })
 }
@@ -191,31 +196,83 @@ function mergeFragments(digits: DigitSegment[], lineHeight: number): DigitSegmen
   return out
 }
 
+/** Ink per column of a digit's own parts: pixel count and separate runs (strokes the column crosses). */
+interface Projection {
+  ink: Float64Array
+  runs: Float64Array
+  /** First and last row with ink of the columns [from, to). */
+  extent(from: number, to: number): [number, number]
+}
+
+function project(digit: DigitSegment, ink: LabelImage): Projection {
+  const own = new Set(digit.parts)
+  const { x, y: top, width } = digit.box
+  const end = bottom(digit.box)
+  const inkCount = new Float64Array(width)
+  const runs = new Float64Array(width)
+  const first = new Int32Array(width).fill(end)
+  const last = new Int32Array(width).fill(-1)
+  for (let c = 0; c < width; c++) {
+    let inside = false
+    for (let y = top; y < end; y++) {
+      const on = own.has(ink.labels[y * ink.width + x + c])
+      if (on) {
+        inkCount[c]++
+        if (y < first[c]) first[c] = y
+        last[c] = y
+      }
+      if (on && !inside) runs[c]++
+      inside = on
+    }
+  }
+  return {
+    ink: inkCount,
+    runs,
+    extent(from, to) {
+      let a = end
+      let b = -1
+      for (let c = from; c < to; c++) {
+        a = Math.min(a, first[c])
+        b = Math.max(b, last[c])
+      }
+      return [a, b]
+    }
+  }
+}
+
+/** The digit cut at the given columns (relative to its box) into pieces, with the thickest ink a cut crosses. */
+function cutAt(
+  digit: DigitSegment,
+  ink: LabelImage,
+  projection: Projection,
+  cuts: number[]
+): { pieces: DigitSegment[]; neck: number } {
+  const own = new Set(digit.parts)
+  const { x, width, height } = digit.box
+  const edges = [0, ...cuts, width]
+  const pieces: DigitSegment[] = []
+  for (let i = 0; i + 1 < edges.length; i++) {
+    const box = inkBox(ink, own, x + edges[i], x + edges[i + 1], digit.box.y, bottom(digit.box))
+    if (box) pieces.push({ box, parts: digit.parts, from: x + edges[i], to: x + edges[i + 1] })
+  }
+  return { pieces, neck: Math.max(...cuts.map((c) => projection.ink[c])) / height }
+}
+
 /** Cuts a digit that is too wide for its line into touching digits at the valleys of its ink's projection. */
 function splitTouching(
   digit: DigitSegment,
   ink: LabelImage,
   lineHeight: number,
   o: Required<GroupOptions>
-): DigitSegment[] {
+): { pieces: DigitSegment[]; neck: number } {
   const height = Math.max(lineHeight, digit.box.height)
   const count = Math.max(2, Math.round(digit.box.width / (o.digitAspect * height)))
-  const own = new Set(digit.parts)
-  const { x, width } = digit.box
+  const { width } = digit.box
   // Per column: ink pixels and separate runs of ink. Touching digits meet where a column crosses the ink once
   // (two ovals touch side to side: one run, though a long one); inside a digit a column crosses two or three
   // strokes.
-  const inkCount = new Float64Array(width)
-  const runs = new Float64Array(width)
-  for (let c = 0; c < width; c++) {
-    let inside = false
-    for (let y = digit.box.y; y < bottom(digit.box); y++) {
-      const on = own.has(ink.labels[y * ink.width + x + c])
-      if (on) inkCount[c]++
-      if (on && !inside) runs[c]++
-      inside = on
-    }
-  }
+  const projection = project(digit, ink)
+  const { ink: inkCount, runs } = projection
   // Each cut: the best column within ±30% of a digit's width of where equal digits would meet; a mild pull
   // towards that place breaks ties.
   const step = width / count
@@ -234,13 +291,59 @@ function splitTouching(
     }
     cuts.push(best)
   }
-  const edges = [0, ...cuts, width]
-  const pieces: DigitSegment[] = []
-  for (let i = 0; i + 1 < edges.length; i++) {
-    const box = inkBox(ink, own, x + edges[i], x + edges[i + 1], digit.box.y, bottom(digit.box))
-    if (box) pieces.push({ box, parts: digit.parts, from: x + edges[i], to: x + edges[i + 1] })
+  return cutAt(digit, ink, projection, cuts)
+}
+
+/** A join between two narrow digits crosses at most this share of the digit's height of ink… */
+const NARROW_NECK = 0.15
+/** …and the ink on each side of it spans at least this share of the digit's height (two full strokes). */
+const NARROW_SPAN = 0.85
+/** Narrow touching digits are looked for in digits at least this wide, as a share of the line's digit height. */
+const NARROW_MIN_WIDTH = 0.35
+
+/**
+ * Two strokes (or components) that each span the digit's height, merged because they overlap side to side: two
+ * narrow digits written close ("11", "17" slanted), or one digit in two tall strokes (a 0 as "(" and ")").
+ * Each part becomes a piece, and recognition decides (read.ts).
+ */
+function splitParts(
+  digit: DigitSegment,
+  boxes: ReadonlyMap<number, Box>
+): { pieces: DigitSegment[]; neck: number } | null {
+  if (digit.parts.length !== 2) return null
+  const own = digit.parts.map((id) => boxes.get(id))
+  if (own.some((b) => b === undefined || b.height < NARROW_SPAN * digit.box.height)) return null
+  const pieces = (own as Box[])
+    .map((box, i) => ({ box: { ...box }, parts: [digit.parts[i]], from: box.x, to: right(box) }))
+    .sort((a, b) => a.box.x + a.box.width / 2 - (b.box.x + b.box.width / 2))
+  return { pieces, neck: 0 }
+}
+
+/**
+ * Narrow digits that touch ("11", "17", "71"): a digit no wider than one digit, but whose ink is two strokes
+ * each spanning its height, joined (or nearly) by a thin bit of ink that a column crosses once. Such a digit
+ * may be those two (recognition decides, read.ts); a 4 or a 1 with a base, whose parts do not both span the
+ * height, is not.
+ */
+function splitNarrow(
+  digit: DigitSegment,
+  ink: LabelImage,
+  lineHeight: number
+): { pieces: DigitSegment[]; neck: number } | null {
+  const { width, height } = digit.box
+  if (width < NARROW_MIN_WIDTH * lineHeight || width < 4) return null
+  const projection = project(digit, ink)
+  let best = -1
+  for (let c = Math.round(0.2 * width); c <= Math.round(0.8 * width) && c < width - 1; c++) {
+    if (projection.runs[c] > 1 || projection.ink[c] > NARROW_NECK * height) continue
+    if (best < 0 || projection.ink[c] < projection.ink[best]) best = c
   }
-  return pieces
+  if (best < 1) return null
+  const [leftTop, leftBottom] = projection.extent(0, best)
+  const [rightTop, rightBottom] = projection.extent(best + 1, width)
+  if (leftBottom - leftTop + 1 < NARROW_SPAN * height || rightBottom - rightTop + 1 < NARROW_SPAN * height)
+    return null
+  return cutAt(digit, ink, projection, [best])
 }
 
 /** Bounding box of the pixels of the given parts within columns [from, to) and rows [top, end). */

@@ -15,6 +15,8 @@ export interface DigitCrop {
   formOptions?: MnistFormOptions
   /** Touching digits this crop may hold instead of one wide digit (see DigitSegment.pieces). */
   pieces?: DigitCrop[]
+  /** With pieces: how thick the ink is where they meet (DigitSegment.neck). */
+  neck?: number
 }
 
 /** A segmented digit (and its touching-digit pieces) cut out of `level`; `toBox` maps its box to the image's. */
@@ -28,7 +30,8 @@ export function toCrop(
     box: toBox(digit.box),
     image: digitImage(digit, ink, level),
     formOptions: { darkInk: false },
-    pieces: digit.pieces?.map((piece) => toCrop(piece, ink, level, toBox))
+    pieces: digit.pieces?.map((piece) => toCrop(piece, ink, level, toBox)),
+    neck: digit.neck
   }
 }
 
@@ -37,13 +40,22 @@ export type DigitAssessor = (probabilities: ArrayLike<number>, pixels: Float32Ar
 
 /** How much surer the pieces must be than the whole: one wide digit is likelier than touching ones. */
 const SPLIT_MARGIN = 0.05
+/**
+ * Touching digits mostly meet at a thin join; a cut crossing more ink than this share of the digit's height
+ * may go through one digit's body (a flat 2's base and curl, a 0 written as a blob)…
+ */
+const THIN_NECK = 0.3
+/** …and the pieces must then beat the whole by this much more per share of the height beyond THIN_NECK. */
+const NECK_PENALTY = 2
+/** Each piece must itself be read with at least this confidence (half a digit often reads as some digit). */
+const MIN_PIECE_CONFIDENCE = 0.5
 
 const NO_PROBABILITIES = Array<number>(10).fill(0)
 
 /**
  * Recognises every digit of every line with one classifier call; lines keep their order. A crop that may be
  * touching digits is read both ways, and read as its pieces when they are recognised more surely than the
- * whole (the geometric mean of the pieces' confidences beats the whole's by SPLIT_MARGIN).
+ * whole (the geometric mean of the pieces' confidences beats the whole's by a margin that grows with the ink the cut crosses, and each piece is read with some confidence).
  */
 export async function readCrops(
   lines: readonly DigitCrop[][],
@@ -91,7 +103,10 @@ export async function readAndChoose(
       const mean = Math.exp(
         pieces.reduce((sum, d) => sum + Math.log(Math.max(1e-9, d.confidence)), 0) / pieces.length
       )
-      return mean > whole.confidence + SPLIT_MARGIN
+      const margin = SPLIT_MARGIN + NECK_PENALTY * Math.max(0, (crop.neck ?? 0) - THIN_NECK)
+      const split =
+        pieces.every((d) => d.confidence >= MIN_PIECE_CONFIDENCE) && mean > whole.confidence + margin
+      return split
         ? crop.pieces.map((piece, i): [DigitCrop, ReadDigit] => [piece, pieces[i]])
         : [[crop, whole]]
     })

@@ -38,7 +38,9 @@ export function segmentPad({ strokes, ink, darkInk = false }: PadInk): DigitCrop
   if (count === 1) {
     const [digit] = lines[0]
     const pieces = digit.pieces?.map((piece) => toCrop(piece, image, level))
-    return [[{ box: digit.box, image: padWindow(ink, digit.box), ...(pieces ? { pieces } : {}) }]]
+    return [
+      [{ box: digit.box, image: padWindow(ink, digit.box), ...(pieces ? { pieces, neck: digit.neck } : {}) }]
+    ]
   }
   return lines.map((line) => line.map((digit) => toCrop(digit, image, level)))
 }

@@ -1,5 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest'
-import { segmentPage } from '../../../../src/core/page'
+import path from 'node:path'
+import { selectBackend } from '../../../../src/core/backend'
+import { loadModelFolder } from '../../../../src/core/models'
+import { readPage, segmentPage } from '../../../../src/core/page'
 import { decodeImageBuffer } from '../../../../src/core/preprocess'
 import {
   buildPage,
@@ -8,7 +11,7 @@ import {
   type InkDigit,
   type PageSpec
 } from '../../../support/reading-pages'
-import { USPS_DIR, hasMnist, hasUsps } from '../../../support/paths'
+import { RESOURCES_DIR, USPS_DIR, hasMnist, hasUsps } from '../../../support/paths'
 
 const missing = !hasUsps() || !hasMnist()
 
@@ -89,6 +92,39 @@ describe.skipIf(missing)('reading a page', () => {
         [blank]
       )
       expect(counts, layout).toEqual([])
+    }
+  })
+
+  it('keeps a small flat entry written in the middle of a form box', async () => {
+    // A flat squiggle (a quickly written 2 or 7), far lower than the page's other digits.
+    const width = 30
+    const height = 5
+    const ink = new Float32Array(width * height)
+    for (let x = 0; x < width; x++) ink[Math.round(2 + 2 * Math.sin(x / 3)) * width + x] = 1
+    const flat: InkDigit = { label: 2, width, height, ink, source: 'flat' }
+    const digits = [usps[0], usps[1], flat, usps[3], usps[4], usps[5], usps[6], usps[7]]
+    const { counts } = await layoutOf(
+      { layout: 'boxed', lines: [8], noise: 4, format: 'jpeg', seed: 3 },
+      digits
+    )
+    expect(counts).toEqual([8])
+  })
+
+  it('reads a wide flat 2 as one digit, not as two touching ones', async () => {
+    // usps-600's 2/12 is a flat 2 whose halves each read as a digit (a 5 and a 2).
+    const two = (await uspsDigits(USPS_DIR, 13)).filter((d) => d.source.endsWith(path.join('2', '12.png')))
+    expect(two).toHaveLength(1)
+    const digits = [usps[10], usps[11], two[0], usps[13], usps[14]]
+    await selectBackend('auto')
+    const model = await loadModelFolder(path.join(RESOURCES_DIR, 'models', 'default'))
+    try {
+      for (const seed of [1, 2, 3, 4]) {
+        const page = await buildPage({ layout: 'plain', lines: [5], format: 'png', seed }, digits)
+        const reading = await readPage(await decodeImageBuffer(page.file, 'page'), model)
+        expect(reading.lines.map((line) => line.digits.length)).toEqual([5])
+      }
+    } finally {
+      model.dispose()
     }
   })
 })
