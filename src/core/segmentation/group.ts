@@ -106,7 +106,38 @@ function groupLines(parts: readonly Part[], minOverlap: number): Part[][] {
     else lines.set(root, [parts[i]])
   }
   const top = (line: Part[]) => Math.min(...line.map((p) => p.box.y))
-  return [...lines.values()].sort((a, b) => top(a) - top(b))
+  return joinSmallLines([...lines.values()]).sort((a, b) => top(a) - top(b))
+}
+
+/** A "line" whose parts are all shorter than this share of an overlapping line's tallest part is a piece of it. */
+const SMALL_LINE = 0.5
+
+/**
+ * Bits of ink that line up with no digit on their own (the hook of a 2 written as a separate stroke, the top of
+ * a 5) join the line whose band of rows they lie in; they become part of a digit there (groupDigits,
+ * attachSmall) instead of a line of their own.
+ */
+function joinSmallLines(lines: Part[][]): Part[][] {
+  const extent = (line: Part[]) => ({
+    top: Math.min(...line.map((p) => p.box.y)),
+    end: Math.max(...line.map((p) => bottom(p.box))),
+    tallest: Math.max(...line.map((p) => p.box.height))
+  })
+  const bands = lines.map(extent)
+  const kept = lines.map(() => true)
+  lines.forEach((line, i) => {
+    let target = -1
+    let most = 0
+    bands.forEach((band, j) => {
+      if (j === i || !kept[j] || bands[i].tallest >= SMALL_LINE * band.tallest) return
+      const shared = overlap(bands[i].top, bands[i].end, band.top, band.end)
+      if (shared > most) [target, most] = [j, shared]
+    })
+    if (target < 0) return
+    lines[target].push(...line)
+    kept[i] = false
+  })
+  return lines.filter((_, i) => kept[i])
 }
 
 /** Parts of one line merged into digits by horizontal overlap, left to right. */

@@ -105,6 +105,7 @@ function labelStrokes(
       }
     }
   })
+  claimConnectedInk(labels, width, height, level)
   const boxes = new Map<number, { x0: number; y0: number; x1: number; y1: number }>()
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
@@ -126,6 +127,36 @@ function labelStrokes(
     parts.push({ id, box })
   }
   return { labels, parts }
+}
+
+/**
+ * Ink beyond the pen's reach of every stroke (a pen pressed harder than its measured width, a blot, a loop
+ * filled in) goes to the stroke whose ink it is connected to: labels spread through the ink, breadth first from
+ * the labelled pixels, so each such pixel goes to the stroke nearest along the ink.
+ */
+function claimConnectedInk(labels: Int32Array, width: number, height: number, level: Uint8Array): void {
+  const queue = new Int32Array(labels.length)
+  let head = 0
+  let tail = 0
+  for (let p = 0; p < labels.length; p++) if (labels[p] !== 0) queue[tail++] = p
+  while (head < tail) {
+    const p = queue[head++]
+    const x = p % width
+    const y = (p - x) / width
+    for (let dy = -1; dy <= 1; dy++) {
+      const ny = y + dy
+      if (ny < 0 || ny >= height) continue
+      for (let dx = -1; dx <= 1; dx++) {
+        const nx = x + dx
+        if (nx < 0 || nx >= width) continue
+        const q = ny * width + nx
+        if (labels[q] === 0 && level[q] >= SOLID_INK / 2) {
+          labels[q] = labels[p]
+          queue[tail++] = q
+        }
+      }
+    }
+  }
 }
 
 /**

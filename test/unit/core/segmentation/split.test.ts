@@ -7,6 +7,7 @@ import {
   groupParts,
   readCrops,
   readPad,
+  segmentPad,
   type DigitCrop,
   type LabelImage
 } from '../../../../src/core/segmentation'
@@ -150,5 +151,46 @@ describe('numbers on the pad, read by the shipped model', () => {
     ])
       expect(await read(place(SHAPES[name], 100, 60)), name).toEqual([digit])
     expect(await read(writeNumber(['four', 'sevenCrossed', 'five', 'oneBase'], 60, 60, 25))).toEqual(['4751'])
+  })
+})
+
+describe('pieces of ink on the pad', () => {
+  it('keeps a 2 whose hook was drawn as a short separate stroke on the line, in one digit', () => {
+    // The hook lies above the body's band of rows: alone it would be a line of its own.
+    const hook: StrokeList = [
+      [
+        { x: 208, y: 76 },
+        { x: 222, y: 70 },
+        { x: 236, y: 76 }
+      ]
+    ]
+    const body: StrokeList = [
+      [
+        { x: 240, y: 95 },
+        { x: 228, y: 130 },
+        { x: 200, y: 175 },
+        { x: 250, y: 175 }
+      ]
+    ]
+    const strokes = [...writeNumber(['one', 'zero'], 40, 80, 30), ...hook, ...body]
+    const lines = segmentPad({ strokes, ink: rasterise(strokes, 900, 320, 10) })
+    expect(lines.map((l) => l.length)).toEqual([3])
+    expect(lines[0][2].box.y).toBeLessThanOrEqual(70)
+  })
+
+  it('gives a digit all its ink when the pen was pressed wider than the strokes measure', () => {
+    const one = place(SHAPES.one, 60, 60)
+    const zero = place(SHAPES.zero, 200, 60)
+    const thin = rasterise(one, 900, 320, 4)
+    const wide = rasterise(zero, 900, 320, 40)
+    const data = thin.data.map((v, p) => Math.max(v, wide.data[p]))
+    const [line] = segmentPad({ strokes: [...one, ...zero], ink: { width: 900, height: 320, data } })
+    expect(line).toHaveLength(2)
+    // The wide zero's ink spans x 200 + 4 - 20 .. 200 + 56 + 20 and y 60 + 5 - 20 .. 60 + 95 + 20.
+    const { box } = line[1]
+    expect(box.x).toBeLessThanOrEqual(185)
+    expect(box.x + box.width).toBeGreaterThanOrEqual(275)
+    expect(box.y).toBeLessThanOrEqual(46)
+    expect(box.y + box.height).toBeGreaterThanOrEqual(174)
   })
 })
