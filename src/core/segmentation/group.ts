@@ -202,7 +202,7 @@ const FRAGMENT_GAP = 0.12
 /** A piece shorter than this share of the line's digit height may be a fragment of its neighbour. */
 const FRAGMENT_HEIGHT = 0.8
 /** Merged, they must not be wider than this share of the line's digit height. */
-const FRAGMENT_WIDTH = 1.5
+const FRAGMENT_WIDTH = 1.1
 
 /**
  * Digits whose ink broke into side-by-side pieces (a 6 as "(" and "o", a 9 as "o" and "|"): two neighbours
@@ -236,7 +236,7 @@ interface Projection {
 }
 
 function project(digit: DigitSegment, ink: LabelImage): Projection {
-  const own = new Set(digit.parts)
+  const own = ownedBy(digit.parts)
   const { x, y: top, width } = digit.box
   const end = bottom(digit.box)
   const inkCount = new Float64Array(width)
@@ -246,7 +246,7 @@ function project(digit: DigitSegment, ink: LabelImage): Projection {
   for (let c = 0; c < width; c++) {
     let inside = false
     for (let y = top; y < end; y++) {
-      const on = own.has(ink.labels[y * ink.width + x + c])
+      const on = own(ink.labels[y * ink.width + x + c])
       if (on) {
         inkCount[c]++
         if (y < first[c]) first[c] = y
@@ -278,7 +278,7 @@ function cutAt(
   projection: Projection,
   cuts: number[]
 ): { pieces: DigitSegment[]; neck: number } {
-  const own = new Set(digit.parts)
+  const own = ownedBy(digit.parts)
   const { x, width, height } = digit.box
   const edges = [0, ...cuts, width]
   const pieces: DigitSegment[] = []
@@ -377,10 +377,20 @@ function splitNarrow(
   return cutAt(digit, ink, projection, [best])
 }
 
+/** Whether a label is one of `parts` (a digit has one to a few: a comparison beats a set lookup per pixel). */
+export function ownedBy(parts: readonly number[]): (label: number) => boolean {
+  if (parts.length === 1) {
+    const [id] = parts
+    return (label) => label === id
+  }
+  const list = [...parts]
+  return (label) => label !== 0 && list.includes(label)
+}
+
 /** Bounding box of the pixels of the given parts within columns [from, to) and rows [top, end). */
 export function inkBox(
   ink: LabelImage,
-  parts: ReadonlySet<number>,
+  own: (label: number) => boolean,
   from: number,
   to: number,
   top: number,
@@ -393,7 +403,7 @@ export function inkBox(
   for (let y = top; y < end; y++) {
     const row = y * ink.width
     for (let x = from; x < to; x++) {
-      if (!parts.has(ink.labels[row + x])) continue
+      if (!own(ink.labels[row + x])) continue
       if (x < x0) x0 = x
       if (x > x1) x1 = x
       if (y < y0) y0 = y
@@ -414,7 +424,7 @@ export function digitImage(
   level: Uint8Array,
   margin = 2
 ): { width: number; height: number; data: Uint8Array } {
-  const own = new Set(digit.parts)
+  const own = ownedBy(digit.parts)
   const { box } = digit
   const width = box.width + 2 * margin
   const height = box.height + 2 * margin
@@ -422,7 +432,7 @@ export function digitImage(
   const x0 = box.x - margin
   const y0 = box.y - margin
   const mine = (x: number, y: number) =>
-    x >= digit.from && x < digit.to && y >= 0 && y < ink.height && own.has(ink.labels[y * ink.width + x])
+    x >= digit.from && x < digit.to && y >= 0 && y < ink.height && own(ink.labels[y * ink.width + x])
   for (let y = Math.max(0, y0); y < Math.min(ink.height, y0 + height); y++) {
     for (let x = Math.max(0, x0, digit.from - 1); x < Math.min(ink.width, x0 + width, digit.to + 1); x++) {
       const p = y * ink.width + x

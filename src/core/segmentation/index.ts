@@ -7,6 +7,7 @@ export {
   digitImage,
   groupParts,
   inkBox,
+  ownedBy,
   type DigitSegment,
   type GroupOptions,
   type LabelImage,

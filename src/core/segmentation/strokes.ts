@@ -21,6 +21,9 @@ export interface PadInk {
   darkInk?: boolean
 }
 
+/** Strokes are simplified to polylines within this many pixels of the points drawn. */
+const SIMPLIFY_TOLERANCE = 0.75
+
 /** Ink pixels at least this bright (of 255) count when the pen's width is measured. */
 const SOLID_INK = 128
 
@@ -68,15 +71,11 @@ function labelStrokes(
   const labels = new Int32Array(width * height)
   const distance = new Float32Array(width * height).fill(Infinity)
   const reach = penWidth(strokes, level) / 2 + 2
+  const reach2 = reach * reach
   strokes.forEach((drawn, s) => {
     if (drawn.length === 0) return
-    // Points closer together than a quarter of the reach add cost, not precision.
-    const stroke = [drawn[0]]
-    for (let i = 1; i < drawn.length; i++) {
-      const last = stroke[stroke.length - 1]
-      if (i === drawn.length - 1 || Math.hypot(drawn[i].x - last.x, drawn[i].y - last.y) >= reach / 4)
-        stroke.push(drawn[i])
-    }
+    // A polyline within a pixel of the stroke: points that add no shape add cost, not precision.
+    const stroke = simplify(drawn, SIMPLIFY_TOLERANCE)
     for (let i = 0; i < Math.max(1, stroke.length - 1); i++) {
       const a = stroke[i]
       const b = stroke[Math.min(i + 1, stroke.length - 1)]
@@ -87,18 +86,22 @@ function labelStrokes(
       const dx = b.x - a.x
       const dy = b.y - a.y
       const squared = dx * dx + dy * dy
+      const inverse = squared > 0 ? 1 / squared : 0
       for (let y = y0; y <= y1; y++) {
+        const ry = y + 0.5 - a.y
+        const row = y * width
         for (let x = x0; x <= x1; x++) {
-          const p = y * width + x
+          const p = row + x
           if (level[p] === 0) continue
-          // Distance from the pixel's centre to the segment a-b.
-          const t =
-            squared > 0
-              ? Math.min(1, Math.max(0, ((x + 0.5 - a.x) * dx + (y + 0.5 - a.y) * dy) / squared))
-              : 0
-          const d = Math.hypot(x + 0.5 - a.x - t * dx, y + 0.5 - a.y - t * dy)
-          if (d <= reach && d < distance[p]) {
-            distance[p] = d
+          // Squared distance from the pixel's centre to the segment a-b.
+          const rx = x + 0.5 - a.x
+          let t = (rx * dx + ry * dy) * inverse
+          t = t < 0 ? 0 : t > 1 ? 1 : t
+          const ex = rx - t * dx
+          const ey = ry - t * dy
+          const d2 = ex * ex + ey * ey
+          if (d2 <= reach2 && d2 < distance[p]) {
+            distance[p] = d2
             labels[p] = s + 1
           }
         }
@@ -106,27 +109,65 @@ function labelStrokes(
     }
   })
   claimConnectedInk(labels, width, height, level)
-  const boxes = new Map<number, { x0: number; y0: number; x1: number; y1: number }>()
+  // Each stroke's box: [x0, y0, x1, y1] per label.
+  const extent = new Int32Array(4 * (strokes.length + 1))
+  for (let id = 1; id <= strokes.length; id++) extent.set([width, height, -1, -1], 4 * id)
   for (let y = 0; y < height; y++) {
+    const row = y * width
     for (let x = 0; x < width; x++) {
-      const id = labels[y * width + x]
-      if (id === 0 || level[y * width + x] < SOLID_INK / 2) continue
-      const b = boxes.get(id)
-      if (!b) boxes.set(id, { x0: x, y0: y, x1: x, y1: y })
-      else {
-        if (x < b.x0) b.x0 = x
-        if (x > b.x1) b.x1 = x
-        if (y < b.y0) b.y0 = y
-        if (y > b.y1) b.y1 = y
-      }
+      const id = labels[row + x]
+      if (id === 0 || level[row + x] < SOLID_INK / 2) continue
+      const e = 4 * id
+      if (x < extent[e]) extent[e] = x
+      if (y < extent[e + 1]) extent[e + 1] = y
+      if (x > extent[e + 2]) extent[e + 2] = x
+      if (y > extent[e + 3]) extent[e + 3] = y
     }
   }
   const parts: Part[] = []
-  for (const [id, b] of [...boxes].sort((m, n) => m[0] - n[0])) {
-    const box: Box = { x: b.x0, y: b.y0, width: b.x1 - b.x0 + 1, height: b.y1 - b.y0 + 1 }
+  for (let id = 1; id <= strokes.length; id++) {
+    const e = 4 * id
+    if (extent[e + 2] < 0) continue
+    const box: Box = {
+      x: extent[e],
+      y: extent[e + 1],
+      width: extent[e + 2] - extent[e] + 1,
+      height: extent[e + 3] - extent[e + 1] + 1
+    }
     parts.push({ id, box })
   }
   return { labels, parts }
+}
+
+/** Ramer-Douglas-Peucker: the points of `line` needed to stay within `tolerance` of it (ends always kept). */
+function simplify(line: readonly PadPoint[], tolerance: number): PadPoint[] {
+  if (line.length <= 2) return [...line]
+  const keep = new Uint8Array(line.length)
+  keep[0] = keep[line.length - 1] = 1
+  const stack: [number, number][] = [[0, line.length - 1]]
+  const limit = tolerance * tolerance
+  while (stack.length > 0) {
+    const [from, to] = stack.pop() as [number, number]
+    const a = line[from]
+    const dx = line[to].x - a.x
+    const dy = line[to].y - a.y
+    const squared = dx * dx + dy * dy
+    let worst = -1
+    let farthest = limit
+    for (let i = from + 1; i < to; i++) {
+      const rx = line[i].x - a.x
+      const ry = line[i].y - a.y
+      const t = squared > 0 ? Math.min(1, Math.max(0, (rx * dx + ry * dy) / squared)) : 0
+      const ex = rx - t * dx
+      const ey = ry - t * dy
+      const d2 = ex * ex + ey * ey
+      if (d2 > farthest) [worst, farthest] = [i, d2]
+    }
+    if (worst < 0) continue
+    keep[worst] = 1
+    stack.push([from, worst], [worst, to])
+  }
+  return line.filter((_, i) => keep[i] === 1)
 }
 
 /**

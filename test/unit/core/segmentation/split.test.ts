@@ -193,4 +193,24 @@ describe('pieces of ink on the pad', () => {
     expect(box.y).toBeLessThanOrEqual(46)
     expect(box.y + box.height).toBeGreaterThanOrEqual(174)
   })
+
+  it('keeps a 1 written close before a short, wide 2 as two digits (not pieces of one)', () => {
+    const strokes: StrokeList = [
+      [
+        { x: 100, y: 20 },
+        { x: 100, y: 120 }
+      ],
+      [
+        { x: 118, y: 62 },
+        { x: 150, y: 55 },
+        { x: 190, y: 66 },
+        { x: 180, y: 88 },
+        { x: 125, y: 115 },
+        { x: 205, y: 115 }
+      ]
+    ]
+    const [line] = segmentPad({ strokes, ink: rasterise(strokes, 900, 320, 10) })
+    expect(line).toHaveLength(2)
+    expect(line[0].box.x + line[0].box.width).toBeLessThan(line[1].box.x)
+  })
 })
