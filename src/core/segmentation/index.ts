@@ -13,13 +13,24 @@ export {
   type LabelImage,
   type Part
 } from './group'
-export { lineText, readAndChoose, readCrops, toCrop, type DigitAssessor, type DigitCrop } from './read'
+export {
+  lineText,
+  readAndChoose,
+  readCrops,
+  RecognitionCache,
+  toCrop,
+  type DigitAssessor,
+  type DigitCrop
+} from './read'
 export { padWindow, segmentPad, type PadInk, type PadPoint } from './strokes'
 
 import type { ReadLine } from '../../shared/schemas/reading'
 import type { Classifier } from '../import/classifier'
-import { readCrops, type DigitAssessor } from './read'
+import { readCrops, RecognitionCache, type DigitAssessor } from './read'
 import { segmentPad, type PadInk } from './strokes'
+
+/** The digits each classifier has read on the pad, by crop (a stroke re-reads only the digits it changed). */
+const padReadings = new WeakMap<object, RecognitionCache>()
 
 /** Reads the number written on the pad: lines of digits with their boxes, predictions and confidences. */
 export function readPad(
@@ -27,5 +38,7 @@ export function readPad(
   classifier: Pick<Classifier, 'predict'>,
   assess?: DigitAssessor
 ): Promise<ReadLine[]> {
-  return readCrops(segmentPad(pad), classifier, assess)
+  let cache = padReadings.get(classifier)
+  if (!cache) padReadings.set(classifier, (cache = new RecognitionCache()))
+  return readCrops(segmentPad(pad), classifier, assess, cache)
 }

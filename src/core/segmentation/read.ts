@@ -17,6 +17,34 @@ export interface DigitCrop {
   pieces?: DigitCrop[]
   /** With pieces: how thick the ink is where they meet (DigitSegment.neck). */
   neck?: number
+  /** Same key, same crop: what a RecognitionCache remembers it by (set where crops recur: the pad). */
+  key?: string
+}
+
+/** What the classifier said of one crop: its probabilities and the MNIST form it saw (null: no digit). */
+type Remembered = { probabilities: Float32Array; pixels: Float32Array } | null
+
+/**
+ * Readings of crops by key, so that a digit read once is not read again while the rest of the number is being
+ * written (each stroke re-reads only the digits it changed). The oldest are forgotten past `limit`.
+ */
+export class RecognitionCache {
+  private readonly entries = new Map<string, Remembered>()
+  constructor(private readonly limit = 256) {}
+
+  get(key: string): Remembered | undefined {
+    const hit = this.entries.get(key)
+    if (hit !== undefined) {
+      this.entries.delete(key)
+      this.entries.set(key, hit)
+    }
+    return hit
+  }
+
+  set(key: string, value: Remembered): void {
+    this.entries.set(key, value)
+    if (this.entries.size > this.limit) this.entries.delete(this.entries.keys().next().value as string)
+  }
 }
 
 /** A segmented digit (and its touching-digit pieces) cut out of `level`; `toBox` maps its box to the image's. */
@@ -60,9 +88,10 @@ const NO_PROBABILITIES = Array<number>(10).fill(0)
 export async function readCrops(
   lines: readonly DigitCrop[][],
   classifier: Pick<Classifier, 'predict'>,
-  assess?: DigitAssessor
+  assess?: DigitAssessor,
+  cache?: RecognitionCache
 ): Promise<ReadLine[]> {
-  return (await readAndChoose(lines, classifier, assess)).lines
+  return (await readAndChoose(lines, classifier, assess, cache)).lines
 }
 
 /**
@@ -72,27 +101,44 @@ export async function readCrops(
 export async function readAndChoose(
   lines: readonly DigitCrop[][],
   classifier: Pick<Classifier, 'predict'>,
-  assess?: DigitAssessor
+  assess?: DigitAssessor,
+  cache?: RecognitionCache
 ): Promise<{ lines: ReadLine[]; crops: DigitCrop[][] }> {
   const all = lines.flatMap((line) => line.flatMap((crop) => [crop, ...(crop.pieces ?? [])]))
-  const forms = new Map(all.map((crop) => [crop, toMnistForm(crop.image, crop.formOptions)]))
-  const batch = all.filter((crop) => forms.get(crop)?.kind === 'digit')
-  const input = new Float32Array(batch.length * 784)
-  batch.forEach((crop, i) => {
-    const form = forms.get(crop)
-    if (form?.kind === 'digit') input.set(form.pixels, i * 784)
+  const known = new Map<DigitCrop, Remembered>()
+  const fresh: DigitCrop[] = []
+  const freshForms: Float32Array[] = []
+  for (const crop of all) {
+    const hit = cache && crop.key !== undefined ? cache.get(crop.key) : undefined
+    if (hit !== undefined) {
+      known.set(crop, hit)
+      continue
+    }
+    const form = toMnistForm(crop.image, crop.formOptions)
+    if (form.kind === 'digit') {
+      fresh.push(crop)
+      freshForms.push(form.pixels)
+    } else {
+      known.set(crop, null)
+      if (cache && crop.key !== undefined) cache.set(crop.key, null)
+    }
+  }
+  const input = new Float32Array(fresh.length * 784)
+  freshForms.forEach((pixels, i) => input.set(pixels, i * 784))
+  const output = fresh.length > 0 ? await classifier.predict(input, fresh.length) : new Float32Array(0)
+  fresh.forEach((crop, i) => {
+    const seen = { probabilities: output.slice(i * 10, i * 10 + 10), pixels: freshForms[i] }
+    known.set(crop, seen)
+    if (cache && crop.key !== undefined) cache.set(crop.key, seen)
   })
-  const output = batch.length > 0 ? await classifier.predict(input, batch.length) : new Float32Array(0)
-  const row = new Map(batch.map((crop, i) => [crop, i]))
   const read = (crop: DigitCrop): ReadDigit => {
-    const i = row.get(crop)
+    const seen = known.get(crop)
     const none = assess ? { flag: null } : {}
-    if (i === undefined)
-      return { digit: null, confidence: 0, box: crop.box, probabilities: NO_PROBABILITIES, ...none }
-    const probabilities = Array.from(output.subarray(i * 10, i * 10 + 10))
+    if (!seen) return { digit: null, confidence: 0, box: crop.box, probabilities: NO_PROBABILITIES, ...none }
+    const probabilities = Array.from(seen.probabilities)
     const digit = argmax10(probabilities)
     const read: ReadDigit = { digit, confidence: probabilities[digit], box: crop.box, probabilities }
-    if (assess) read.flag = assess(probabilities, input.subarray(i * 784, i * 784 + 784)).flag
+    if (assess) read.flag = assess(probabilities, seen.pixels).flag
     return read
   }
   const chosen = lines.map((line) =>

@@ -5,7 +5,7 @@
  */
 import type { GrayImage } from '../preprocess/types'
 import type { Box } from './box'
-import { groupParts, type LabelImage, type Part } from './group'
+import { groupParts, type DigitSegment, type LabelImage, type Part } from './group'
 import { toCrop, type DigitCrop } from './read'
 
 export interface PadPoint {
@@ -38,14 +38,50 @@ export function segmentPad({ strokes, ink, darkInk = false }: PadInk): DigitCrop
   const lines = groupParts(parts, image)
   const count = lines.reduce((n, line) => n + line.length, 0)
   if (count === 0) return []
+  const keyOf = (digit: DigitSegment, kind: string) => digitKey(digit, kind, strokes, ink)
+  const keyed = (digit: DigitSegment, crop: DigitCrop): DigitCrop => ({
+    ...crop,
+    key: keyOf(digit, 'crop'),
+    pieces: crop.pieces?.map((piece, i) => ({ ...piece, key: keyOf(digit, `piece${i}`) }))
+  })
   if (count === 1) {
     const [digit] = lines[0]
-    const pieces = digit.pieces?.map((piece) => toCrop(piece, image, level))
-    return [
-      [{ box: digit.box, image: padWindow(ink, digit.box), ...(pieces ? { pieces, neck: digit.neck } : {}) }]
-    ]
+    const crop: DigitCrop = {
+      box: digit.box,
+      image: padWindow(ink, digit.box),
+      ...(digit.pieces
+        ? { pieces: digit.pieces.map((piece) => toCrop(piece, image, level)), neck: digit.neck }
+        : {})
+    }
+    return [[{ ...keyed(digit, crop), key: keyOf(digit, 'window') }]]
   }
-  return lines.map((line) => line.map((digit) => toCrop(digit, image, level)))
+  return lines.map((line) => line.map((digit) => keyed(digit, toCrop(digit, image, level))))
+}
+
+/**
+ * What a digit's crop is made of: its box and columns, its pieces' columns, its strokes' points and the ink in
+ * its box (FNV-1a). The same key means the same crop, so its reading can be remembered (RecognitionCache).
+ */
+function digitKey(digit: DigitSegment, kind: string, strokes: PadInk['strokes'], ink: GrayImage): string {
+  let h = 2166136261
+  const mix = (v: number) => {
+    h = Math.imul(h ^ (v & 0xffff), 16777619) >>> 0
+    h = Math.imul(h ^ (v >>> 16), 16777619) >>> 0
+  }
+  for (const id of digit.parts) {
+    mix(id)
+    for (const p of strokes[id - 1] ?? []) {
+      mix(Math.round(p.x * 8))
+      mix(Math.round(p.y * 8))
+    }
+  }
+  const { x, y, width, height } = digit.box
+  const x0 = Math.max(0, x - 2)
+  const x1 = Math.min(ink.width, x + width + 2)
+  for (let row = Math.max(0, y - 2); row < Math.min(ink.height, y + height + 2); row++)
+    for (let p = row * ink.width + x0; p < row * ink.width + x1; p++) mix(ink.data[p])
+  const pieces = (digit.pieces ?? []).map((piece) => `${piece.from}-${piece.to}`).join(',')
+  return `${kind}:${x},${y},${width},${height},${digit.from}-${digit.to}:${pieces}:${h}`
 }
 
 /** Pen width in pixels: solid ink area over the strokes' length (a stroke of width w and length L covers wL). */

@@ -120,6 +120,38 @@ describe('numbers on the pad', () => {
       expect(toMnistForm(crop.image, crop.formOptions).kind).toBe('digit')
   })
 
+  it('re-reads only the digits a new stroke changed, and gives the same reading', async () => {
+    const strokes = writeNumber(['two', 'zero', 'two', 'six'], 40, 60, 30)
+    const calls: number[] = []
+    const classifier = {
+      async predict(pixels: Float32Array, count: number) {
+        calls.push(count)
+        const out = new Float32Array(count * 10)
+        // Digit = a function of the pixels, so a digit read again must come back the same.
+        for (let i = 0; i < count; i++) {
+          let mass = 0
+          for (let p = 0; p < 784; p++) mass += pixels[i * 784 + p]
+          out[i * 10 + (Math.round(mass) % 10)] = 1
+        }
+        return out
+      }
+    }
+    const three = strokes.slice(0, -1)
+    const first = await readPad(pad(three), classifier)
+    expect(calls).toEqual([3])
+    expect(await readPad(pad(three), classifier)).toEqual(first)
+    expect(calls).toEqual([3])
+    // The fourth digit's stroke: only it is read.
+    const four = await readPad(pad(strokes), classifier)
+    expect(calls).toEqual([3, 1])
+    expect(four[0].text.slice(0, 3)).toBe(first[0].text)
+    // The same pad for a fresh classifier (another model) is read afresh, to the same text.
+    calls.length = 0
+    const again = await readPad(pad(strokes), { predict: classifier.predict })
+    expect(calls).toEqual([4])
+    expect(again).toEqual(four)
+  })
+
   it('reads nothing from an empty pad', () => {
     expect(segmentPad({ strokes: [], ink: { width: 40, height: 20, data: new Uint8Array(800) } })).toEqual([])
   })
