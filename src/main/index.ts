@@ -9,7 +9,7 @@ import { createMainWindow, hardenSession } from './app/window'
 import { isAppUrl } from './app/security'
 import { registerAppScheme, serveAppScheme } from './app/protocol'
 import { defaultDataDir } from '../core/paths'
-import type { ShellHost } from './app/shell'
+import { pageFilesDialog, type ShellHost } from './app/shell'
 import { EventHub } from './ipc/events'
 import { createRouter } from './ipc/router'
 import { createServices } from './services'
@@ -27,6 +27,10 @@ const host: ShellHost = {
   pickFolder: async (title) => {
     const result = await dialog.showOpenDialog({ title, properties: ['openDirectory'] })
     return result.canceled ? null : (result.filePaths[0] ?? null)
+  },
+  pickFiles: async (title) => {
+    const result = await dialog.showOpenDialog(pageFilesDialog(title))
+    return result.canceled ? null : result.filePaths
   },
   saveFile: async (defaultName, title) => {
     const result = await dialog.showSaveDialog({ title, defaultPath: defaultName })

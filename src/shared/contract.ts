@@ -127,6 +127,11 @@ export const calls = {
     z.object({ title: z.string().max(200).optional() }).strict(),
     z.object({ path: z.string().nullable() })
   ),
+  /** Image files to open (the Read view's pages); null when cancelled or where there is no native dialog. */
+  'dialog.pickFiles': call(
+    z.object({ title: z.string().max(200).optional() }).strict(),
+    z.object({ paths: z.array(z.string()).nullable() })
+  ),
   'dialog.saveFile': call(
     z.object({ defaultName: z.string().max(255), title: z.string().max(200).optional() }).strict(),
     z.object({ path: z.string().nullable() })

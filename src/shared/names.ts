@@ -27,6 +27,7 @@ export const CALL_NAMES = [
   'testset.export',
   'jobs.state',
   'dialog.pickFolder',
+  'dialog.pickFiles',
   'dialog.saveFile',
   'read.pad',
   'read.page',

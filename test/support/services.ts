@@ -26,6 +26,7 @@ export async function startServices(dataDir: string): Promise<RunningServices> {
     resourcesDir: RESOURCES_DIR,
     nativeDialogs: false,
     pickFolder: async () => null,
+    pickFiles: async () => null,
     saveFile: async () => null,
     createTrainingHost: () => createForkTrainingHost()
   }

@@ -8,7 +8,7 @@ import { checkUserPath } from '../../core/paths'
 
 type AppCalls = Pick<
   Handlers,
-  'app.info' | 'settings.get' | 'settings.set' | 'dialog.pickFolder' | 'dialog.saveFile'
+  'app.info' | 'settings.get' | 'settings.set' | 'dialog.pickFolder' | 'dialog.pickFiles' | 'dialog.saveFile'
 >
 
 export function appHandlers(
@@ -45,6 +45,10 @@ export function appHandlers(
       return next
     },
     'dialog.pickFolder': async ({ title }) => ({ path: await host.pickFolder(title) }),
+    'dialog.pickFiles': async ({ title }) => {
+      const paths = await host.pickFiles(title)
+      return { paths: paths && paths.length > 0 ? paths : null }
+    },
     'dialog.saveFile': async ({ defaultName, title }) => ({
       path: rememberConfirmedPath(await host.saveFile(defaultName, title))
     })

@@ -34,6 +34,7 @@ export async function startWebApp(options: WebAppOptions = {}): Promise<WebApp> 
     resourcesDir: defaultResourcesDir(),
     nativeDialogs: false,
     pickFolder: async () => null,
+    pickFiles: async () => null,
     saveFile: async () => null,
     createTrainingHost: () => createForkTrainingHost()
   }

@@ -50,6 +50,7 @@ beforeAll(async () => {
     resourcesDir: join(import.meta.dirname, '..', '..', '..', 'resources'),
     nativeDialogs: false,
     pickFolder: async () => null,
+    pickFiles: async () => null,
     saveFile: async () => null,
     createTrainingHost: () => createForkTrainingHost()
   }

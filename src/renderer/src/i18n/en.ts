@@ -105,6 +105,8 @@ export const en = {
       'Open scans or photos of pages (PNG, JPEG, TIFF, WebP): every handwritten digit is found, grouped into lines and read. Printed rules and form boxes are ignored.',
     open: 'Open page images',
     files: 'Page images, one path per line',
+    choosePages: 'Choose pages…',
+    choosePagesTitle: 'Choose page images',
     read: 'Read',
     close: 'Close pages',
     export: 'Export readings',

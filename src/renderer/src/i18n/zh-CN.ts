@@ -103,6 +103,8 @@ export const zhCN: Messages = {
       '打开页面的扫描件或照片（PNG、JPEG、TIFF、WebP）：找出每个手写数字，分行并识别。印刷的横线和表格方框会被忽略。',
     open: '打开页面图像',
     files: '页面图像，每行一个路径',
+    choosePages: '选择页面…',
+    choosePagesTitle: '选择页面图像',
     read: '读取',
     close: '关闭页面',
     export: '导出识别结果',

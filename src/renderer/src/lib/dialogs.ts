@@ -5,6 +5,11 @@ export async function pickFolder(title: string): Promise<string | null> {
   return (await invoke('dialog.pickFolder', { title })).path
 }
 
+/** Image files chosen in a native dialog (desktop only); null when cancelled. */
+export async function pickFiles(title: string): Promise<string[] | null> {
+  return (await invoke('dialog.pickFiles', { title })).paths
+}
+
 export async function pickSaveFile(defaultName: string, title: string): Promise<string | null> {
   return (await invoke('dialog.saveFile', { defaultName, title })).path
 }
