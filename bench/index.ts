@@ -7,7 +7,7 @@
  * step. `training` splits each backend's epoch into data preparation, compute and overhead against the
  * arithmetic floor; `load` says whether other work ran during each measurement (then ratios are not final).
  * The CNN per backend next to PyTorch's same CNN (bench/pytorch_cnn.py), accuracy per shipped model with the
- * "not sure" figures (bench/models.ts), and teaching each shipped model half of usps-600 (bench/tuning.ts).
+ * "not sure" figures (bench/models.ts), writing styles MNIST lacks (bench/styles.ts), and teaching each shipped model half of usps-600 (bench/tuning.ts).
  * Flags: --quick, --epochs N, --backends a,b, --no-pytorch, --no-fit, --no-cnn, --no-models, --mnist DIR.
  */
 import { execFile } from 'node:child_process'
@@ -127,6 +127,7 @@ async function guarded<T>(job: () => Promise<T>): Promise<T | { error: string }>
 
 const modelsBench = () => guarded(async () => (await import('./models')).benchModels())
 const tuningBench = () => guarded(async () => (await import('./tuning')).benchTuning())
+const stylesBench = () => guarded(async () => (await import('./styles')).benchStyles())
 
 async function importBench(): Promise<Record<string, unknown> | null> {
   const file = path.join(here, 'import.ts')
@@ -224,6 +225,7 @@ async function main(): Promise<void> {
       )
     },
     models: values['no-models'] ? null : await measured('models', modelsBench),
+    styles: values['no-models'] ? null : await measured('styles', stylesBench),
     tuning: values['no-models'] ? null : await measured('tuning', tuningBench),
     import: await importBench(),
     draw: await drawBench(),
