@@ -14,6 +14,7 @@ export function components(
   const labels = new Int32Array(mask.length)
   const stack = new Int32Array(mask.length)
   const list: Component[] = []
+  const around = new Int32Array(8)
   for (let start = 0; start < mask.length; start++) {
     if (!mask[start] || labels[start]) continue
     const id = list.length + 1
@@ -34,21 +35,33 @@ export function components(
       if (x > x1) x1 = x
       if (y < y0) y0 = y
       if (y > y1) y1 = y
-      for (let dy = -1; dy <= 1; dy++) {
-        const ny = y + dy
-        if (ny < 0 || ny >= height) continue
-        for (let dx = -1; dx <= 1; dx++) {
-          const nx = x + dx
-          if (nx < 0 || nx >= width) continue
-          const q = ny * width + nx
-          if (mask[q] && !labels[q]) {
-            labels[q] = id
-            stack[top++] = q
-          }
+      const n = neighbours8(p, width, height, around)
+      for (let k = 0; k < n; k++) {
+        const q = around[k]
+        if (mask[q] && !labels[q]) {
+          labels[q] = id
+          stack[top++] = q
         }
       }
     }
     list.push({ id, area, box: { x: x0, y: y0, width: x1 - x0 + 1, height: y1 - y0 + 1 } })
   }
   return { labels, list }
+}
+
+/** Writes the 8-connected neighbours of pixel `p` into `into` and returns how many it has (fewer at the edges). */
+export function neighbours8(p: number, width: number, height: number, into: Int32Array): number {
+  const x = p % width
+  const y = (p - x) / width
+  let n = 0
+  for (let dy = -1; dy <= 1; dy++) {
+    const ny = y + dy
+    if (ny < 0 || ny >= height) continue
+    for (let dx = -1; dx <= 1; dx++) {
+      const nx = x + dx
+      if ((dx === 0 && dy === 0) || nx < 0 || nx >= width) continue
+      into[n++] = ny * width + nx
+    }
+  }
+  return n
 }

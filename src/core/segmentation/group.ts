@@ -28,7 +28,10 @@ export interface DigitSegment {
    * where the ink says. Whether it is one wide digit or these is left to recognition (read.ts).
    */
   pieces?: DigitSegment[]
-  /** With pieces: the most ink any cut between them crosses, as a share of the digit's height (a thin join). */
+  /**
+   * With pieces: the most ink any cut between them crosses (or, for two strokes, where they touch), as a share
+   * of the digit's height; 0 when the pieces' ink is apart.
+   */
   neck?: number
 }
 
@@ -70,12 +73,12 @@ export function groupParts(
     const lineHeight = median(overlapping.map((d) => d.box.height))
     // Only a single wide part is touching digits: parts merged because they overlap or nearly touch are not,
     // unless they are two narrow digits side by side (splitNarrow).
-    return mergeFragments(attachSmall(overlapping, lineHeight), lineHeight).map((digit) => {
+    return mergeFragments(attachSmall(overlapping, lineHeight), lineHeight, ink).map((digit) => {
       const wide =
         Math.max(...digit.parts.map((id) => boxes.get(id)?.width ?? 0)) > o.touchingAspect * lineHeight
       const split = wide
         ? splitTouching(digit, ink, lineHeight, o)
-        : (splitParts(digit, boxes) ?? splitNarrow(digit, ink, lineHeight))
+        : (splitParts(digit, boxes, ink) ?? splitNarrow(digit, ink, lineHeight))
       return split && split.pieces.length > 1 ? { ...digit, ...split } : digit
     })
   })
@@ -205,18 +208,26 @@ const FRAGMENT_HEIGHT = 0.8
 const FRAGMENT_WIDTH = 1.1
 
 /**
- * Digits whose ink broke into side-by-side pieces (a 6 as "(" and "o", a 9 as "o" and "|"): two neighbours
- * that nearly touch, one of them clearly shorter than the line's digits, together no wider than a digit.
+ * Digits whose ink broke into side-by-side pieces (a 6 as "(" and "o", a 9 as "o" and "|", a 0 as "(" and ")"):
+ * two neighbours that nearly touch, together no wider than a digit, one of them clearly shorter than the line's
+ * digits or the two closing a loop together.
  */
-function mergeFragments(digits: DigitSegment[], lineHeight: number): DigitSegment[] {
+function mergeFragments(digits: DigitSegment[], lineHeight: number, ink: LabelImage): DigitSegment[] {
   const out: DigitSegment[] = []
+  const loop = (d: DigitSegment, box = d.box, parts = d.parts) => enclosesPaper(ink, ownedBy(parts), box)
   for (const digit of digits) {
     const previous = out[out.length - 1]
-    if (
-      previous &&
+    const near =
+      previous !== undefined &&
       digit.box.x - right(previous.box) <= FRAGMENT_GAP * lineHeight &&
-      Math.min(previous.box.height, digit.box.height) < FRAGMENT_HEIGHT * lineHeight &&
       Math.max(right(previous.box), right(digit.box)) - previous.box.x <= FRAGMENT_WIDTH * lineHeight
+    if (
+      near &&
+      (Math.min(previous.box.height, digit.box.height) < FRAGMENT_HEIGHT * lineHeight ||
+        // Two halves that close a loop neither closes alone (a 0 written as "(" and ")").
+        (loop(previous, unionBox(previous.box, digit.box), [...previous.parts, ...digit.parts]) &&
+          !loop(previous) &&
+          !loop(digit)))
     ) {
       previous.box = unionBox(previous.box, digit.box)
       previous.parts.push(...digit.parts)
@@ -339,15 +350,80 @@ const NARROW_MIN_WIDTH = 0.35
  */
 function splitParts(
   digit: DigitSegment,
-  boxes: ReadonlyMap<number, Box>
+  boxes: ReadonlyMap<number, Box>,
+  ink: LabelImage
 ): { pieces: DigitSegment[]; neck: number } | null {
   if (digit.parts.length !== 2) return null
   const own = digit.parts.map((id) => boxes.get(id))
   if (own.some((b) => b === undefined || b.height < NARROW_SPAN * digit.box.height)) return null
+  // Two strokes that close a loop between them are one digit (a 0 as "(" and ")"), not two side by side.
+  if (enclosesPaper(ink, ownedBy(digit.parts), digit.box)) return null
   const pieces = (own as Box[])
     .map((box, i) => ({ box: { ...box }, parts: [digit.parts[i]], from: box.x, to: right(box) }))
     .sort((a, b) => a.box.x + a.box.width / 2 - (b.box.x + b.box.width / 2))
-  return { pieces, neck: 0 }
+  return { pieces, neck: touch(ink, digit.parts[0], digit.parts[1], digit.box) ? STROKES_NECK : 0 }
+}
+
+/**
+ * The neck of two strokes whose ink touches: the strokes themselves say where the digits part, so it counts as
+ * a thin join (two 1s written close touch all along; a 0 in two strokes touches at its ends).
+ */
+const STROKES_NECK = 0.1
+
+/** Paper enclosed by ink, as a share of the box's area, from which on the ink closes a loop. */
+const LOOP_SHARE = 0.04
+
+/** Whether the parts' ink encloses paper within `box` (paper there that the box's edge cannot reach). */
+function enclosesPaper(ink: LabelImage, own: (label: number) => boolean, box: Box): boolean {
+  const { x: x0, y: y0, width, height } = box
+  const reached = new Uint8Array(width * height)
+  const queue = new Int32Array(width * height)
+  let tail = 0
+  const paper = (i: number) => !own(ink.labels[(y0 + Math.floor(i / width)) * ink.width + x0 + (i % width)])
+  let total = 0
+  for (let i = 0; i < width * height; i++) {
+    if (!paper(i)) continue
+    total++
+    const x = i % width
+    const y = (i - x) / width
+    if (x === 0 || y === 0 || x === width - 1 || y === height - 1) {
+      reached[i] = 1
+      queue[tail++] = i
+    }
+  }
+  let outside = tail
+  for (let head = 0; head < tail; head++) {
+    const i = queue[head]
+    const x = i % width
+    for (const j of [x > 0 ? i - 1 : -1, x < width - 1 ? i + 1 : -1, i - width, i + width]) {
+      if (j < 0 || j >= width * height || reached[j] || !paper(j)) continue
+      reached[j] = 1
+      queue[tail++] = j
+      outside++
+    }
+  }
+  return total - outside >= LOOP_SHARE * width * height
+}
+
+/** Whether a pixel of part `a` touches (8-connected) a pixel of part `b` within `box`. */
+function touch(ink: LabelImage, a: number, b: number, box: Box): boolean {
+  for (let y = Math.max(1, box.y); y < Math.min(ink.height - 1, bottom(box)); y++) {
+    for (let x = Math.max(1, box.x); x < Math.min(ink.width - 1, right(box)); x++) {
+      const p = y * ink.width + x
+      if (ink.labels[p] !== a) continue
+      const near =
+        ink.labels[p - 1] === b ||
+        ink.labels[p + 1] === b ||
+        ink.labels[p - ink.width] === b ||
+        ink.labels[p + ink.width] === b ||
+        ink.labels[p - ink.width - 1] === b ||
+        ink.labels[p - ink.width + 1] === b ||
+        ink.labels[p + ink.width - 1] === b ||
+        ink.labels[p + ink.width + 1] === b
+      if (near) return true
+    }
+  }
+  return false
 }
 
 /**

@@ -149,7 +149,9 @@ export async function readAndChoose(
       const mean = Math.exp(
         pieces.reduce((sum, d) => sum + Math.log(Math.max(1e-9, d.confidence)), 0) / pieces.length
       )
-      const margin = SPLIT_MARGIN + NECK_PENALTY * Math.max(0, (crop.neck ?? 0) - THIN_NECK)
+      // Pieces whose ink is apart (two strokes side by side, a cut through no ink) need only be about as sure.
+      const neck = crop.neck ?? 0
+      const margin = neck === 0 ? -SPLIT_MARGIN : SPLIT_MARGIN + NECK_PENALTY * Math.max(0, neck - THIN_NECK)
       const split =
         pieces.every((d) => d.confidence >= MIN_PIECE_CONFIDENCE) && mean > whole.confidence + margin
       return split

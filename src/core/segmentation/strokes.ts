@@ -3,6 +3,7 @@
  * together, the ink says where touching digits meet. Every ink pixel is given to the nearest stroke within the
  * pen's reach, each stroke becomes a part, and the parts go through groupParts (group.ts).
  */
+import { neighbours8 } from '../preprocess/components'
 import type { GrayImage } from '../preprocess/types'
 import type { Box } from './box'
 import { groupParts, type DigitSegment, type LabelImage, type Part } from './group'
@@ -216,21 +217,15 @@ function claimConnectedInk(labels: Int32Array, width: number, height: number, le
   let head = 0
   let tail = 0
   for (let p = 0; p < labels.length; p++) if (labels[p] !== 0) queue[tail++] = p
+  const around = new Int32Array(8)
   while (head < tail) {
     const p = queue[head++]
-    const x = p % width
-    const y = (p - x) / width
-    for (let dy = -1; dy <= 1; dy++) {
-      const ny = y + dy
-      if (ny < 0 || ny >= height) continue
-      for (let dx = -1; dx <= 1; dx++) {
-        const nx = x + dx
-        if (nx < 0 || nx >= width) continue
-        const q = ny * width + nx
-        if (labels[q] === 0 && level[q] >= SOLID_INK / 2) {
-          labels[q] = labels[p]
-          queue[tail++] = q
-        }
+    const n = neighbours8(p, width, height, around)
+    for (let k = 0; k < n; k++) {
+      const q = around[k]
+      if (labels[q] === 0 && level[q] >= SOLID_INK / 2) {
+        labels[q] = labels[p]
+        queue[tail++] = q
       }
     }
   }

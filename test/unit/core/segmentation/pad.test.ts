@@ -10,6 +10,18 @@ function pad(strokes: StrokeList) {
   return { strokes, ink: rasterise(strokes, W, H, 10) }
 }
 
+/** A classifier that records each call's batch size and answers, for each row, digitOf(its pixels, its index). */
+function counting(calls: number[], digitOf: (row: Float32Array, i: number) => number) {
+  return {
+    async predict(pixels: Float32Array, count: number) {
+      calls.push(count)
+      const out = new Float32Array(count * 10)
+      for (let i = 0; i < count; i++) out[i * 10 + digitOf(pixels.subarray(i * 784, i * 784 + 784), i)] = 1
+      return out
+    }
+  }
+}
+
 /** Which strokes (by index) each digit of each line took, from the label of its ink. */
 function digitCounts(strokes: StrokeList): number[] {
   return segmentPad(pad(strokes)).map((line) => line.length)
@@ -101,15 +113,8 @@ describe('numbers on the pad', () => {
   it('reads every digit in one classifier call, in reading order', async () => {
     const strokes = writeNumber(['two', 'zero', 'two', 'six'], 40, 60, 30)
     const calls: number[] = []
-    const classifier = {
-      // Answers digit = position in the batch, so the text shows the order the crops were sent in.
-      async predict(_pixels: Float32Array, count: number) {
-        calls.push(count)
-        const out = new Float32Array(count * 10)
-        for (let i = 0; i < count; i++) out[i * 10 + (i % 10)] = 1
-        return out
-      }
-    }
+    // Answers digit = position in the batch, so the text shows the order the crops were sent in.
+    const classifier = counting(calls, (_row, i) => i % 10)
     const lines = await readPad(pad(strokes), classifier)
     expect(calls).toEqual([4])
     expect(lines.map((l) => l.text)).toEqual(['0123'])
@@ -123,19 +128,8 @@ describe('numbers on the pad', () => {
   it('re-reads only the digits a new stroke changed, and gives the same reading', async () => {
     const strokes = writeNumber(['two', 'zero', 'two', 'six'], 40, 60, 30)
     const calls: number[] = []
-    const classifier = {
-      async predict(pixels: Float32Array, count: number) {
-        calls.push(count)
-        const out = new Float32Array(count * 10)
-        // Digit = a function of the pixels, so a digit read again must come back the same.
-        for (let i = 0; i < count; i++) {
-          let mass = 0
-          for (let p = 0; p < 784; p++) mass += pixels[i * 784 + p]
-          out[i * 10 + (Math.round(mass) % 10)] = 1
-        }
-        return out
-      }
-    }
+    // Digit = a function of the pixels, so a digit read again must come back the same.
+    const classifier = counting(calls, (row) => Math.round(row.reduce((sum, v) => sum + v, 0)) % 10)
     const three = strokes.slice(0, -1)
     const first = await readPad(pad(three), classifier)
     expect(calls).toEqual([3])

@@ -12,7 +12,7 @@ import {
   type LabelImage
 } from '../../../../src/core/segmentation'
 import { RESOURCES_DIR } from '../../../support/paths'
-import { SHAPES, place, rasterise, writeNumber, type StrokeList } from '../../../support/reading-ink'
+import { SHAPES, ellipse, place, rasterise, writeNumber, type StrokeList } from '../../../support/reading-ink'
 import path from 'node:path'
 
 /** A bright vertical bar on black, the crop of one narrow digit. */
@@ -151,6 +151,9 @@ describe('numbers on the pad, read by the shipped model', () => {
     ])
       expect(await read(place(SHAPES[name], 100, 60)), name).toEqual([digit])
     expect(await read(writeNumber(['four', 'sevenCrossed', 'five', 'oneBase'], 60, 60, 25))).toEqual(['4751'])
+    // A 0 in two strokes, each half of the oval (both span its height, they touch at the ends).
+    const oval = ellipse(130, 110, 26, 45)
+    expect(await read([oval.slice(0, 21), oval.slice(20)])).toEqual(['0'])
   })
 })
 
