@@ -1,7 +1,8 @@
 /**
  * Numbers written on the drawing pad: the strokes (as drawn, in the ink image's pixels) say which ink belongs
- * together, the ink says where touching digits meet. Every ink pixel is given to the nearest stroke within the
- * pen's reach, each stroke becomes a part, and the parts go through groupParts (group.ts).
+ * together, the ink says where touching digits meet. Every ink pixel is given to the stroke nearest to it along
+ * the ink (whatever the pen's width or pressure), each stroke becomes a part, and the parts go through
+ * groupParts (group.ts).
  */
 import { neighbours8 } from '../preprocess/components'
 import type { GrayImage } from '../preprocess/types'
@@ -21,9 +22,6 @@ export interface PadInk {
   ink: GrayImage
   darkInk?: boolean
 }
-
-/** Strokes are simplified to polylines within this many pixels of the points drawn. */
-const SIMPLIFY_TOLERANCE = 0.75
 
 /** Ink pixels at least this bright (of 255) count when the pen's width is measured. */
 const SOLID_INK = 128
@@ -85,20 +83,7 @@ function digitKey(digit: DigitSegment, kind: string, strokes: PadInk['strokes'],
   return `${kind}:${x},${y},${width},${height},${digit.from}-${digit.to}:${pieces}:${h}`
 }
 
-/** Pen width in pixels: solid ink area over the strokes' length (a stroke of width w and length L covers wL). */
-function penWidth(strokes: PadInk['strokes'], level: Uint8Array): number {
-  let length = 0
-  for (const stroke of strokes) {
-    for (let i = 1; i < stroke.length; i++)
-      length += Math.hypot(stroke[i].x - stroke[i - 1].x, stroke[i].y - stroke[i - 1].y)
-  }
-  let area = 0
-  for (let p = 0; p < level.length; p++) if (level[p] >= SOLID_INK) area++
-  // Dots and short strokes: their round caps add about one width each.
-  return Math.max(1, area / Math.max(1, length + strokes.length * 2))
-}
-
-/** Labels each ink pixel with the nearest stroke (id = index + 1) within the pen's reach; parts = strokes with ink. */
+/** Labels each ink pixel with its stroke (id = index + 1), nearest along the ink; parts = strokes with ink. */
 function labelStrokes(
   strokes: PadInk['strokes'],
   width: number,
@@ -106,46 +91,25 @@ function labelStrokes(
   level: Uint8Array
 ): { labels: Int32Array; parts: Part[] } {
   const labels = new Int32Array(width * height)
-  const distance = new Float32Array(width * height).fill(Infinity)
-  const reach = penWidth(strokes, level) / 2 + 2
-  const reach2 = reach * reach
+  // Each stroke's own line, as drawn, seeds its label; the rest of the ink goes to the stroke nearest along it.
+  const seeds: number[] = []
   strokes.forEach((drawn, s) => {
-    if (drawn.length === 0) return
-    // A polyline within a pixel of the stroke: points that add no shape add cost, not precision.
-    const stroke = simplify(drawn, SIMPLIFY_TOLERANCE)
-    for (let i = 0; i < Math.max(1, stroke.length - 1); i++) {
-      const a = stroke[i]
-      const b = stroke[Math.min(i + 1, stroke.length - 1)]
-      const x0 = Math.max(0, Math.floor(Math.min(a.x, b.x) - reach))
-      const x1 = Math.min(width - 1, Math.ceil(Math.max(a.x, b.x) + reach))
-      const y0 = Math.max(0, Math.floor(Math.min(a.y, b.y) - reach))
-      const y1 = Math.min(height - 1, Math.ceil(Math.max(a.y, b.y) + reach))
-      const dx = b.x - a.x
-      const dy = b.y - a.y
-      const squared = dx * dx + dy * dy
-      const inverse = squared > 0 ? 1 / squared : 0
-      for (let y = y0; y <= y1; y++) {
-        const ry = y + 0.5 - a.y
-        const row = y * width
-        for (let x = x0; x <= x1; x++) {
-          const p = row + x
-          if (level[p] === 0) continue
-          // Squared distance from the pixel's centre to the segment a-b.
-          const rx = x + 0.5 - a.x
-          let t = (rx * dx + ry * dy) * inverse
-          t = t < 0 ? 0 : t > 1 ? 1 : t
-          const ex = rx - t * dx
-          const ey = ry - t * dy
-          const d2 = ex * ex + ey * ey
-          if (d2 <= reach2 && d2 < distance[p]) {
-            distance[p] = d2
-            labels[p] = s + 1
-          }
-        }
+    for (let i = 0; i < drawn.length; i++) {
+      const a = drawn[i]
+      const b = drawn[Math.min(i + 1, drawn.length - 1)]
+      const steps = Math.max(1, Math.ceil(2 * Math.hypot(b.x - a.x, b.y - a.y)))
+      for (let k = 0; k <= steps; k++) {
+        const x = Math.floor(a.x + ((b.x - a.x) * k) / steps)
+        const y = Math.floor(a.y + ((b.y - a.y) * k) / steps)
+        if (x < 0 || y < 0 || x >= width || y >= height) continue
+        const p = y * width + x
+        if (labels[p] !== 0 || level[p] === 0) continue
+        labels[p] = s + 1
+        seeds.push(p)
       }
     }
   })
-  claimConnectedInk(labels, width, height, level)
+  claimConnectedInk(labels, width, height, level, seeds)
   // Each stroke's box: [x0, y0, x1, y1] per label.
   const extent = new Int32Array(4 * (strokes.length + 1))
   for (let id = 1; id <= strokes.length; id++) extent.set([width, height, -1, -1], 4 * id)
@@ -176,47 +140,23 @@ function labelStrokes(
   return { labels, parts }
 }
 
-/** Ramer-Douglas-Peucker: the points of `line` needed to stay within `tolerance` of it (ends always kept). */
-function simplify(line: readonly PadPoint[], tolerance: number): PadPoint[] {
-  if (line.length <= 2) return [...line]
-  const keep = new Uint8Array(line.length)
-  keep[0] = keep[line.length - 1] = 1
-  const stack: [number, number][] = [[0, line.length - 1]]
-  const limit = tolerance * tolerance
-  while (stack.length > 0) {
-    const [from, to] = stack.pop() as [number, number]
-    const a = line[from]
-    const dx = line[to].x - a.x
-    const dy = line[to].y - a.y
-    const squared = dx * dx + dy * dy
-    let worst = -1
-    let farthest = limit
-    for (let i = from + 1; i < to; i++) {
-      const rx = line[i].x - a.x
-      const ry = line[i].y - a.y
-      const t = squared > 0 ? Math.min(1, Math.max(0, (rx * dx + ry * dy) / squared)) : 0
-      const ex = rx - t * dx
-      const ey = ry - t * dy
-      const d2 = ex * ex + ey * ey
-      if (d2 > farthest) [worst, farthest] = [i, d2]
-    }
-    if (worst < 0) continue
-    keep[worst] = 1
-    stack.push([from, worst], [worst, to])
-  }
-  return line.filter((_, i) => keep[i] === 1)
-}
-
 /**
- * Ink beyond the pen's reach of every stroke (a pen pressed harder than its measured width, a blot, a loop
- * filled in) goes to the stroke whose ink it is connected to: labels spread through the ink, breadth first from
- * the labelled pixels, so each such pixel goes to the stroke nearest along the ink.
+ * The ink around the strokes' own lines (the pen's width, pressed harder or not, a blot, a loop filled in) goes
+ * to the stroke it is connected to: labels spread through the ink, breadth first from the seeds (the pixels the
+ * strokes pass through), so each pixel goes to the stroke nearest along the ink. Faint edges are left to the
+ * crop (digitImage keeps those beside a digit's own ink).
  */
-function claimConnectedInk(labels: Int32Array, width: number, height: number, level: Uint8Array): void {
+function claimConnectedInk(
+  labels: Int32Array,
+  width: number,
+  height: number,
+  level: Uint8Array,
+  seeds: readonly number[]
+): void {
   const queue = new Int32Array(labels.length)
   let head = 0
   let tail = 0
-  for (let p = 0; p < labels.length; p++) if (labels[p] !== 0) queue[tail++] = p
+  for (const p of seeds) queue[tail++] = p
   const around = new Int32Array(8)
   while (head < tail) {
     const p = queue[head++]
