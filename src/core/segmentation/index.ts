@@ -23,7 +23,7 @@ import { segmentPad, type PadInk } from './strokes'
 /** Reads the number written on the pad: lines of digits with their boxes, predictions and confidences. */
 export function readPad(
   pad: PadInk,
-  classifier: Pick<Classifier, 'predict'>,
+  classifier: Pick<Classifier, 'predict' | 'predictWithFeatures' | 'detector'>,
   assess?: DigitAssessor
 ): Promise<ReadLine[]> {
   return readCrops(segmentPad(pad), classifier, assess)

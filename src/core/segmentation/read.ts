@@ -2,8 +2,8 @@
 import type { GrayImage } from '../preprocess/types'
 import type { ReadDigit, ReadLine } from '../../shared/schemas/reading'
 import { argmax10 } from '../evaluation'
-import type { Classifier } from '../import/classifier'
-import type { Assessment } from '../calibration'
+import { classify, type Classifier } from '../import/classifier'
+import type { Assessment, Assessor } from '../calibration'
 import { toMnistForm, type MnistFormOptions } from '../preprocess/mnist-form'
 import type { Box } from './box'
 import { digitImage, type DigitSegment, type LabelImage } from './group'
@@ -32,8 +32,11 @@ export function toCrop(
   }
 }
 
-/** The "not sure" flag of one digit from its probabilities and the form the model saw (assessorFor). */
-export type DigitAssessor = (probabilities: ArrayLike<number>, pixels: Float32Array) => Assessment
+/**
+ * The "not sure" flag of one digit from its probabilities, the form the model saw and the detector's feature
+ * activations when the model has a detector (assessorFor).
+ */
+export type DigitAssessor = Assessor
 
 /** How much surer the pieces must be than the whole: one wide digit is likelier than touching ones. */
 const SPLIT_MARGIN = 0.05
@@ -47,7 +50,7 @@ const NO_PROBABILITIES = Array<number>(10).fill(0)
  */
 export async function readCrops(
   lines: readonly DigitCrop[][],
-  classifier: Pick<Classifier, 'predict'>,
+  classifier: Pick<Classifier, 'predict' | 'predictWithFeatures' | 'detector'>,
   assess?: DigitAssessor
 ): Promise<ReadLine[]> {
   return (await readAndChoose(lines, classifier, assess)).lines
@@ -59,7 +62,7 @@ export async function readCrops(
  */
 export async function readAndChoose(
   lines: readonly DigitCrop[][],
-  classifier: Pick<Classifier, 'predict'>,
+  classifier: Pick<Classifier, 'predict' | 'predictWithFeatures' | 'detector'>,
   assess?: DigitAssessor
 ): Promise<{ lines: ReadLine[]; crops: DigitCrop[][] }> {
   const all = lines.flatMap((line) => line.flatMap((crop) => [crop, ...(crop.pieces ?? [])]))
@@ -70,7 +73,10 @@ export async function readAndChoose(
     const form = forms.get(crop)
     if (form?.kind === 'digit') input.set(form.pixels, i * 784)
   })
-  const output = batch.length > 0 ? await classifier.predict(input, batch.length) : new Float32Array(0)
+  const empty = { probabilities: new Float32Array(0), features: null, featureSize: 0 }
+  const outputs =
+    batch.length > 0 ? await classify(classifier, input, batch.length, assess !== undefined) : empty
+  const output = outputs.probabilities
   const row = new Map(batch.map((crop, i) => [crop, i]))
   const read = (crop: DigitCrop): ReadDigit => {
     const i = row.get(crop)
@@ -80,7 +86,9 @@ export async function readAndChoose(
     const probabilities = Array.from(output.subarray(i * 10, i * 10 + 10))
     const digit = argmax10(probabilities)
     const read: ReadDigit = { digit, confidence: probabilities[digit], box: crop.box, probabilities }
-    if (assess) read.flag = assess(probabilities, input.subarray(i * 784, i * 784 + 784)).flag
+    const size = outputs.featureSize
+    const features = outputs.features?.subarray(i * size, (i + 1) * size)
+    if (assess) read.flag = assess(probabilities, input.subarray(i * 784, i * 784 + 784), features).flag
     return read
   }
   const chosen = lines.map((line) =>
