@@ -95,16 +95,17 @@ describe('fitDetector', () => {
 
   it('round-trips through its file bytes, and refuses damaged bytes', () => {
     if (!fitted) throw new Error('no detector')
-    const bytes = detectorBytes(fitted.detector)
-    const back = detectorFromBytes(fitted.detector.info, bytes)
+    const { detector } = fitted
+    const bytes = detectorBytes(detector)
+    const back = detectorFromBytes(detector.info, bytes)
     expect(detectorScore(back, features, 7 * size)).toBeCloseTo(
       detectorScore(fitted.detector, features, 7 * size),
       6
     )
     const flipped = Uint8Array.from(bytes)
     flipped[100] ^= 0xff
-    expect(() => detectorFromBytes(fitted.detector.info, flipped)).toThrow(/checksum/)
-    expect(() => detectorFromBytes(fitted.detector.info, bytes.subarray(4))).toThrow(/bytes/)
+    expect(() => detectorFromBytes(detector.info, flipped)).toThrow(/checksum/)
+    expect(() => detectorFromBytes(detector.info, bytes.subarray(4))).toThrow(/bytes/)
   })
 
   it('fits none where a digit has too few samples', () => {
