@@ -6,8 +6,8 @@
  * `tensorflow` trains with the graph step (many batches per native call), `tensorflow-lean` with the lean
  * step. `training` splits each backend's epoch into data preparation, compute and overhead against the
  * arithmetic floor; `load` says whether other work ran during each measurement (then ratios are not final).
- * The CNN per backend next to PyTorch's same CNN (bench/pytorch_cnn.py), and accuracy per shipped model with the
- * "not sure" figures (bench/models.ts).
+ * The CNN per backend next to PyTorch's same CNN (bench/pytorch_cnn.py), accuracy per shipped model with the
+ * "not sure" figures (bench/models.ts), writing styles MNIST lacks (bench/styles.ts), and teaching each shipped model half of usps-600 (bench/tuning.ts).
  * Flags: --quick, --epochs N, --backends a,b, --no-pytorch, --no-fit, --no-cnn, --no-models, --mnist DIR.
  */
 import { execFile } from 'node:child_process'
@@ -116,14 +116,18 @@ async function pytorchCnn(): Promise<Record<string, unknown>> {
   }
 }
 
-async function modelsBench(): Promise<Record<string, unknown>[] | { error: string }> {
+/** A part of the bench whose failure is reported in the document rather than ending the run. */
+async function guarded<T>(job: () => Promise<T>): Promise<T | { error: string }> {
   try {
-    const { benchModels } = await import('./models')
-    return await benchModels()
+    return await job()
   } catch (error) {
     return { error: error instanceof Error ? error.message : String(error) }
   }
 }
+
+const modelsBench = () => guarded(async () => (await import('./models')).benchModels())
+const tuningBench = () => guarded(async () => (await import('./tuning')).benchTuning())
+const stylesBench = () => guarded(async () => (await import('./styles')).benchStyles())
 
 async function importBench(): Promise<Record<string, unknown> | null> {
   const file = path.join(here, 'import.ts')
@@ -138,23 +142,8 @@ async function importBench(): Promise<Record<string, unknown> | null> {
   }
 }
 
-async function drawBench(): Promise<Record<string, unknown>> {
-  try {
-    const { benchDraw } = await import('./draw')
-    return await benchDraw()
-  } catch (error) {
-    return { error: error instanceof Error ? error.message : String(error) }
-  }
-}
-
-async function pagesBench(): Promise<Record<string, unknown>> {
-  try {
-    const { benchPages } = await import('./pages')
-    return await benchPages(quick)
-  } catch (error) {
-    return { error: error instanceof Error ? error.message : String(error) }
-  }
-}
+const drawBench = () => guarded(async () => (await import('./draw')).benchDraw())
+const pagesBench = () => guarded(async () => (await import('./pages')).benchPages(quick))
 
 async function main(): Promise<void> {
   const started = Date.now()
@@ -236,6 +225,8 @@ async function main(): Promise<void> {
       )
     },
     models: values['no-models'] ? null : await measured('models', modelsBench),
+    styles: values['no-models'] ? null : await measured('styles', stylesBench),
+    tuning: values['no-models'] ? null : await measured('tuning', tuningBench),
     import: await importBench(),
     draw: await drawBench(),
     reading: await measured('reading', pagesBench),

@@ -15,12 +15,22 @@ import { UsageError, type CliCommand } from '../types'
 
 const USAGE =
   'digit-studio train [--arch mlp|cnn] [--mnist DIR] [--epochs N] [--seed S] [--out MODEL_DIR] [--json] [--dropout R] ' +
-  '[--augment affine,elastic,thickness,slant,aspect,breaks,crop|none] [--train-limit N] [--test-limit N] [--backend auto|tensorflow|wasm|cpu] [--step auto|graph|lean] ' +
+  '[--augment affine,elastic,thickness,slant,aspect,breaks,crop,styles|none] [--train-limit N] [--test-limit N] [--backend auto|tensorflow|wasm|cpu] [--step auto|graph|lean] ' +
   '[--learning-rate LR] [--final-learning-rate LR] [--average-last N] [--batch-size N] [--report-every N] [--elastic-alpha A] [--elastic-sigma S] [--name NAME]'
 
-const AUGMENT_KINDS = ['affine', 'elastic', 'thickness', 'slant', 'aspect', 'breaks', 'crop', 'none']
+const AUGMENT_KINDS = [
+  'affine',
+  'elastic',
+  'thickness',
+  'slant',
+  'aspect',
+  'breaks',
+  'crop',
+  'styles',
+  'none'
+]
 
-function parseAugment(value: string | undefined) {
+export function parseAugment(value: string | undefined) {
   const parts = (value ?? 'none')
     .split(',')
     .map((p) => p.trim())
@@ -35,7 +45,8 @@ function parseAugment(value: string | undefined) {
     slant: parts.includes('slant'),
     aspect: parts.includes('aspect'),
     strokeBreaks: parts.includes('breaks'),
-    crop: parts.includes('crop')
+    crop: parts.includes('crop'),
+    styles: parts.includes('styles')
   }
 }
 

@@ -10,6 +10,7 @@
  */
 import type { Augmentation } from '../../shared/schemas/training'
 import type { Random } from '../model/random'
+import { addWritingStyle } from './styles'
 
 const SIDE = 28
 const PIXELS = SIDE * SIDE
@@ -206,7 +207,15 @@ export function changeThickness(images: Uint8Array, offset: number, amount: numb
   }
 }
 
-export function createAugmenter(settings: Augmentation, random: Random): Augmenter | null {
+/**
+ * `labels` (of the source images, by index) lets the writing styles (crossed 7s, flagged 1s) be added to the
+ * digits they belong to; without them the styles are skipped.
+ */
+export function createAugmenter(
+  settings: Augmentation,
+  random: Random,
+  labels?: ArrayLike<number>
+): Augmenter | null {
   const any = [
     settings.affine,
     settings.elastic,
@@ -214,7 +223,8 @@ export function createAugmenter(settings: Augmentation, random: Random): Augment
     settings.slant,
     settings.aspect,
     settings.strokeBreaks,
-    settings.crop
+    settings.crop,
+    settings.styles && labels !== undefined
   ]
   if (!any.some(Boolean)) return null
   const bank = settings.elastic
@@ -222,6 +232,7 @@ export function createAugmenter(settings: Augmentation, random: Random): Augment
     : null
   const scale = 1 / 255
   const reshaped = new Uint8Array(PIXELS)
+  const styled = new Uint8Array(PIXELS)
   return (sourceImages, indices, out) => {
     for (let n = 0; n < indices.length; n++) {
       const [a, b, c, d, e, f] = affineMatrix(settings, random)
@@ -229,9 +240,13 @@ export function createAugmenter(settings: Augmentation, random: Random): Augment
       const sign = bank && random.next() < 0.5 ? -1 : 1
       let images = sourceImages
       let src = indices[n] * PIXELS
+      if (settings.styles && labels && addWritingStyle(images, src, labels[indices[n]], random, styled)) {
+        images = styled
+        src = 0
+      }
       if (settings.thickness) {
         // Up to a full 3×3 dilation, but at most 30% of an erosion: a full erosion erases MNIST's thin strokes.
-        changeThickness(sourceImages, src, random.uniform(-0.3, 1), reshaped)
+        changeThickness(images, src, random.uniform(-0.3, 1), reshaped)
         images = reshaped
         src = 0
       }

@@ -13,7 +13,7 @@ import {
   type TrainingStatus
 } from '../../shared/schemas/training'
 import { selectBackend, type BackendPreference } from '../backend'
-import { loadMnist } from '../data/mnist'
+import { loadMnist, type DigitSet } from '../data/mnist'
 import { buildMetadata } from '../models/metadata'
 import { ModelStore, slugify } from '../models/store'
 import { assertModelTarget, readMetadata, writeModelFolder } from '../models/format'
@@ -66,6 +66,20 @@ export interface JobCallbacks {
   onEvent(event: TrainingEvent): void
   log?(line: string): void
   control?: TrainingControl
+}
+
+/**
+ * The training images to calibrate on: after a training subset, the images of the file the model never saw
+ * (up to 5,000 from its end); after all of them, the last 5,000 (trained on, shown freshly augmented).
+ */
+async function heldOutTraining(
+  folder: string,
+  trained: DigitSet,
+  subset: number | undefined
+): Promise<{ set: DigitSet; count: number }> {
+  const full = subset === undefined ? trained : (await loadMnist(folder, { testLimit: 1 })).train
+  const unseen = full.count - trained.count
+  return unseen > 0 ? { set: full, count: Math.min(5000, unseen) } : { set: trained, count: 5000 }
 }
 
 export async function runTrainingJob(job: TrainingJob, callbacks: JobCallbacks): Promise<JobResult> {
@@ -177,7 +191,9 @@ export async function runTrainingJob(job: TrainingJob, callbacks: JobCallbacks):
     status('saving', 'Calibrating the confidences')
     const runner = createRunner(last.weights)
     try {
-      const { calibration, detector } = await calibrateOnMnist(runner, data.train, {
+      const heldOut = await heldOutTraining(job.mnistFolder, data.train, job.trainSubset)
+      const { calibration, detector } = await calibrateOnMnist(runner, heldOut.set, {
+        count: heldOut.count,
         layer: featureLayerOf(last.weights)
       })
       log(

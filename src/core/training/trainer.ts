@@ -131,7 +131,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   const weights0 = options.initialWeights ?? architecture.init(hp)
   // The step-selection point: the graph step where it loads (blocks of batches, one native call each; the
   // MLP or the CNN), else the lean step below (any architecture, any backend).
-  const augment = createAugmenter(hp.augmentation, random)
+  const augment = createAugmenter(hp.augmentation, random, options.train.labels)
   const { graph, choice } = await openTrainingStep(options.step ?? 'auto', {
     weights: weights0,
     dropout: hp.dropout,

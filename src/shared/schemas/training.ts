@@ -30,7 +30,9 @@ export const AugmentationSchema = z.object({
   /** Random stroke breaks: short gaps erased across the strokes (pens skip, scans drop ink). */
   strokeBreaks: z.boolean().default(false),
   /** Random small crops: a thin band of one edge of the digit cut off (scans cropped tight). */
-  crop: z.boolean().default(false)
+  crop: z.boolean().default(false),
+  /** Writing styles MNIST lacks, added to the digits they belong to: crossed 7s, 1s with a flag or base. */
+  styles: z.boolean().default(false)
 })
 export type Augmentation = z.infer<typeof AugmentationSchema>
 

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { main } from '../../../src/cli/index'
@@ -45,6 +45,13 @@ beforeAll(async () => {
 })
 
 describe.skipIf(!hasMnist())('digit-studio CLI', () => {
+  it('calibrates a model trained on a subset on training images it never saw', async () => {
+    const metadata = JSON.parse(readFileSync(path.join(modelDir, 'metadata.json'), 'utf8'))
+    const [first, last] = /images (\d+)-(\d+)/.exec(metadata.calibration.source)?.slice(1).map(Number) ?? []
+    expect(first).toBeGreaterThan(3000)
+    expect(last - first + 1).toBe(metadata.calibration.samples)
+  })
+
   it('eval --json prints one document with accuracy, the per-digit table and the confusion matrix', async () => {
     const { code, out } = await cli([
       'eval',

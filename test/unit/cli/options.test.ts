@@ -1,9 +1,14 @@
 import { describe, expect, it } from 'vitest'
 import { main } from '../../../src/cli/index'
+import { parseAugment } from '../../../src/cli/commands/train'
 import { schemaOption } from '../../../src/cli/output'
 import type { CliIo } from '../../../src/cli/types'
 import { calls, numberBounds } from '../../../src/shared/contract'
-import { HyperparametersSchema, TrainSubsetSchema } from '../../../src/shared/schemas/training'
+import {
+  AugmentationSchema,
+  HyperparametersSchema,
+  TrainSubsetSchema
+} from '../../../src/shared/schemas/training'
 
 async function cli(args: string[]): Promise<{ code: number; err: string }> {
   let err = ''
@@ -47,5 +52,19 @@ describe('one source for every bound', () => {
       exclusiveMin: false,
       integer: true
     })
+  })
+})
+
+describe('--augment', () => {
+  it('switches on exactly the kinds named, each one a switch of the contract', () => {
+    const all = parseAugment('affine,elastic,thickness,slant,aspect,breaks,crop,styles')
+    const switches = Object.entries(AugmentationSchema.parse({}))
+      .filter(([, value]) => typeof value === 'boolean')
+      .map(([key]) => key)
+    expect(Object.keys(all).sort()).toEqual(switches.sort())
+    expect(Object.values(all).every(Boolean)).toBe(true)
+    expect(parseAugment('styles')).toMatchObject({ styles: true, affine: false, crop: false })
+    expect(Object.values(parseAugment('none')).some(Boolean)).toBe(false)
+    expect(() => parseAugment('sepia')).toThrow(/unknown kind 'sepia'/)
   })
 })

@@ -171,6 +171,7 @@ export const en = {
     aspect: 'Aspect (narrow / wide)',
     strokeBreaks: 'Stroke breaks',
     crop: 'Small crops',
+    styles: 'Writing styles (crossed 7, 1 with a flag)',
     title: 'Train a model',
     subtitle:
       'The paper’s 784-100-100-10 network: sigmoid hidden layers, softmax output, cross-entropy, Adam. Defaults are the paper’s.',

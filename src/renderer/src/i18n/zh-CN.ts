@@ -167,6 +167,7 @@ export const zhCN: Messages = {
     aspect: '宽高比（窄 / 宽）',
     strokeBreaks: '笔画断开',
     crop: '轻微裁切',
+    styles: '书写风格（带横杠的 7、带钩的 1）',
     title: '训练模型',
     subtitle:
       '论文中的 784-100-100-10 网络：sigmoid 隐藏层、softmax 输出、交叉熵代价、Adam 优化器。默认值即论文的设置。',
