@@ -43,30 +43,62 @@ export interface Detector {
   bases: Float32Array
 }
 
-/** The detector's score of one activation vector (features values from `offset`): larger = less like a digit. */
+/** Per detector, each class's ‖μ_c‖² and B_cᵀ μ_c (10 × components), computed once. */
+const meanTerms = new WeakMap<Detector, { norms: Float64Array; projections: Float64Array }>()
+
+function meanTermsOf(detector: Detector): { norms: Float64Array; projections: Float64Array } {
+  const known = meanTerms.get(detector)
+  if (known) return known
+  const { features: size, components } = detector.info
+  const norms = new Float64Array(CLASSES)
+  const projections = new Float64Array(CLASSES * components)
+  for (let c = 0; c < CLASSES; c++) {
+    for (let k = 0; k < size; k++) {
+      const v = detector.means[c * size + k]
+      norms[c] += v * v
+      const row = (c * size + k) * components
+      for (let m = 0; m < components; m++) projections[c * components + m] += v * detector.bases[row + m]
+    }
+  }
+  const terms = { norms, projections }
+  meanTerms.set(detector, terms)
+  return terms
+}
+
+/**
+ * The detector's score of one activation vector (features values from `offset`): larger = less like a digit.
+ * With f̂ normalised, ‖f̂ − μ_c‖² = ‖f̂‖² − 2 f̂·μ_c + ‖μ_c‖² and B_cᵀ(f̂ − μ_c) = B_cᵀ f̂ − B_cᵀ μ_c, so only
+ * the non-zero activations (ReLU maps are sparse) cost work per frame.
+ */
 export function detectorScore(detector: Detector, features: ArrayLike<number>, offset = 0): number {
   const { features: size, components } = detector.info
+  const { means, bases } = detector
+  const { norms, projections } = meanTermsOf(detector)
   let norm = 0
-  for (let k = 0; k < size; k++) norm += features[offset + k] ** 2
+  const nonZero: number[] = []
+  for (let k = 0; k < size; k++) {
+    const v = features[offset + k]
+    if (v !== 0) {
+      nonZero.push(k)
+      norm += v * v
+    }
+  }
   const scale = norm > 0 ? 1 / Math.sqrt(norm) : 0
-  const d = new Float64Array(size)
+  const self = norm > 0 ? 1 : 0
   const p = new Float64Array(components)
   let best = Infinity
   for (let c = 0; c < CLASSES; c++) {
-    const mean = c * size
-    let total = 0
-    for (let k = 0; k < size; k++)
-      total += (d[k] = features[offset + k] * scale - detector.means[mean + k]) ** 2
-    p.fill(0)
-    const basis = c * size * components
-    for (let k = 0; k < size; k++) {
-      const dk = d[k]
-      const row = basis + k * components
-      for (let m = 0; m < components; m++) p[m] += dk * detector.bases[row + m]
+    let dot = 0
+    for (let m = 0; m < components; m++) p[m] = -projections[c * components + m]
+    for (const k of nonZero) {
+      const v = features[offset + k] * scale
+      dot += v * means[c * size + k]
+      const row = (c * size + k) * components
+      for (let m = 0; m < components; m++) p[m] += v * bases[row + m]
     }
     let inside = 0
     for (let m = 0; m < components; m++) inside += p[m] * p[m]
-    best = Math.min(best, Math.max(0, total - inside))
+    best = Math.min(best, Math.max(0, self - 2 * dot + norms[c] - inside))
   }
   return best
 }
