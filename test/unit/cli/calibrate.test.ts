@@ -4,10 +4,9 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, describe, expect, it } from 'vitest'
-import { main } from '../../../src/cli/index'
-import type { CliIo } from '../../../src/cli/types'
 import { DETECTOR_FILE } from '../../../src/core/calibration/detector'
 import { loadModelFolder } from '../../../src/core/models'
+import { runCli } from '../../support/cli'
 import { hasMnist } from '../../support/paths'
 import { letterForms, stackForms } from '../../support/letters'
 
@@ -16,13 +15,7 @@ const ROOT = fileURLToPath(new URL('../../../', import.meta.url))
 const temp = mkdtempSync(path.join(tmpdir(), 'digit-cli-calibrate-'))
 afterAll(() => rmSync(temp, { recursive: true, force: true }))
 
-async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = ''
-  let err = ''
-  const io: CliIo = { stdout: (t) => (out += t), stderr: (t) => (err += t), isTTY: false }
-  const code = await main(args, io)
-  return { code, out, err }
-}
+const cli = runCli
 
 describe.skipIf(missing)('digit-studio calibrate', () => {
   it("fits and writes the detector beside metadata.json, keeping the folder's other files", async () => {
