@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util'
 import { selectBackend } from '../../core/backend'
 import { calibrateOnMnist } from '../../core/calibration/fit'
 import { loadMnist } from '../../core/data/mnist'
-import { readModelFolder, runnerModel, writeCalibration } from '../../core/models'
+import { readMetadata, readModelFolder, runnerModel, writeCalibration } from '../../core/models'
 import { featureLayerOf } from '../../core/model/weights'
 import { parseBackendOption } from '../backend-option'
 import { defaultMnistDir } from '../defaults'
@@ -43,8 +43,9 @@ export const command: CliCommand = {
       const { calibration, detector } = await calibrateOnMnist(model, data.train, {
         layer: featureLayerOf(weights)
       })
-      await writeCalibration(folder, { ...metadata, calibration }, detector)
-      if (values.json) printJson(io, { model: folder, calibration })
+      await writeCalibration(folder, weights, { ...metadata, calibration }, detector)
+      const written = (await readMetadata(folder)).calibration // as recorded (with the weights' checksum)
+      if (values.json) printJson(io, { model: folder, calibration: written })
       else
         io.stdout(
           `${folder}: temperature ${calibration.temperature.toFixed(3)} ` +

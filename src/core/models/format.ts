@@ -4,7 +4,7 @@
  * "not a digit" detector, its arrays in detector.bin (DETECTOR_FILE; an unreadable one only means "no detector"). Folders are written atomically:
  * files go to a temporary sibling folder, are fsynced, and the folder is renamed into place.
  */
-import { randomBytes } from 'node:crypto'
+import { createHash, randomBytes } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import { lstat, mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises'
 import path from 'node:path'
@@ -211,11 +211,33 @@ export function firstNonFinite(values: Float32Array): number {
  * The metadata as it is written beside `detector`: its calibration describes exactly that detector, or none
  * (a detector whose arrays are not written along is never described).
  */
-function withDetector(metadata: ModelMetadata, detector: Detector | null): ModelMetadata {
+function withDetector(
+  metadata: ModelMetadata,
+  detector: Detector | null,
+  weights: ModelWeights
+): ModelMetadata {
   const calibration = metadata.calibration
   if (!calibration) return metadata
   const { detector: _described, ...rest } = calibration
-  return { ...metadata, calibration: detector ? { ...rest, detector: detector.info } : rest }
+  if (!detector) return { ...metadata, calibration: rest }
+  const info = { ...detector.info, weightsSha256: weightsDigest(weights) }
+  return { ...metadata, calibration: { ...rest, detector: info } }
+}
+
+/** SHA-256 (hex) of the weights' float32 values, little-endian, in the tfjs layers order (weights.bin's bytes). */
+export function weightsDigest(weights: ModelWeights): string {
+  const hash = createHash('sha256')
+  const bigEndian = new Uint8Array(Uint16Array.of(1).buffer)[0] !== 1
+  for (const { values } of paramArrays(weights)) {
+    const bytes = new Uint8Array(values.buffer, values.byteOffset, values.byteLength)
+    if (!bigEndian) hash.update(bytes)
+    else {
+      const swapped = Uint8Array.from(bytes)
+      for (let i = 0; i < swapped.length; i += 4) swapped.subarray(i, i + 4).reverse()
+      hash.update(swapped)
+    }
+  }
+  return hash.digest('hex')
 }
 
 /**
@@ -228,7 +250,9 @@ export async function writeModelFolder(
   metadata: ModelMetadata,
   detector: Detector | null = null
 ): Promise<void> {
-  const parsed = ModelMetadataSchema.parse(withDetector(metadata, metadata.calibration ? detector : null))
+  const parsed = ModelMetadataSchema.parse(
+    withDetector(metadata, metadata.calibration ? detector : null, weights)
+  )
   if (paramArrays(weights).some((p) => firstNonFinite(p.values) >= 0)) {
     throw new ModelError(
       'bad-model',
@@ -282,10 +306,13 @@ export async function writeModelFolder(
  */
 export async function writeCalibration(
   folder: string,
+  weights: ModelWeights,
   metadata: ModelMetadata,
   detector: Detector | null
 ): Promise<void> {
-  const parsed = ModelMetadataSchema.parse(withDetector(metadata, metadata.calibration ? detector : null))
+  const parsed = ModelMetadataSchema.parse(
+    withDetector(metadata, metadata.calibration ? detector : null, weights)
+  )
   try {
     if (parsed.calibration?.detector && detector) {
       await writeFileSafely(path.join(folder, DETECTOR_FILE), detectorBytes(detector), { replace: true })
@@ -346,17 +373,21 @@ export interface ModelFolder {
 }
 
 /**
- * The detector described in a model's metadata, from its sidecar file: a missing, damaged or mismatched file
- * means no detector and a reason, never an error (the model still reads digits).
+ * The detector described in a model's metadata, from its sidecar file: a missing, damaged or mismatched file,
+ * or one fitted for other weights, means no detector and a reason, never an error (the model still reads digits).
  */
 export async function readDetector(
   folder: string,
-  metadata: ModelMetadata
+  metadata: ModelMetadata,
+  weights: ModelWeights
 ): Promise<{ detector: Detector | null; detectorProblem: string | null }> {
   const info = metadata.calibration?.detector
   if (!info) return { detector: null, detectorProblem: null }
   const file = path.join(folder, info.file)
   try {
+    if (info.weightsSha256 !== undefined && info.weightsSha256 !== weightsDigest(weights)) {
+      throw new Error('it was fitted for other weights than these (the model was replaced since)')
+    }
     const expected = detectorFileBytes(info)
     const bytes = await readRegularFile(file, { maxBytes: expected, exactBytes: expected })
     return { detector: detectorFromBytes(info, bytes), detectorProblem: null }
@@ -405,7 +436,7 @@ export async function readModelFolder(folder: string): Promise<ModelFolder> {
   }
   if (metadata.architecture.kind === 'cnn') {
     const weights = cnnFromFloats(metadata, specs, floats, jsonFile)
-    return { metadata, weights, ...(await readDetector(folder, metadata)) }
+    return { metadata, weights, ...(await readDetector(folder, metadata, weights)) }
   }
   const weights: MlpWeights = []
   let offset = 0
@@ -437,7 +468,7 @@ export async function readModelFolder(folder: string): Promise<ModelFolder> {
   ) {
     throw new ModelError('bad-model', jsonFile, 'expected dense layers from 784 inputs to 10 outputs')
   }
-  return { metadata, weights, ...(await readDetector(folder, metadata)) }
+  return { metadata, weights, ...(await readDetector(folder, metadata, weights)) }
 }
 
 function cnnFromFloats(

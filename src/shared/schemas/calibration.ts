@@ -28,7 +28,15 @@ export const DetectorInfoSchema = z.object({
   percentile: z.number().min(50).max(100),
   samples: z.number().int().positive(),
   /** SHA-256 of DETECTOR_FILE, hex: a file that does not match is not used. */
-  sha256: z.string().regex(/^[0-9a-f]{64}$/)
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  /**
+   * SHA-256 of the weights it was fitted for (their float32 values in order, as in weights.bin): a model whose
+   * weights were replaced since does not use it (its features are not the ones the detector knows).
+   */
+  weightsSha256: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .optional()
 })
 export type DetectorInfo = z.infer<typeof DetectorInfoSchema>
 

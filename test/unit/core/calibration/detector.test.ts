@@ -193,9 +193,19 @@ describe('the shipped CNN with its detector', () => {
       /checksum/
     ],
     ['truncated', (file: string) => writeFileSync(file, readFileSync(file).subarray(0, 1000)), /bytes/],
-    ['missing', (file: string) => rmSync(file), /not found|no such|missing/i]
+    ['missing', (file: string) => rmSync(file), /not found|no such|missing/i],
+    [
+      'stale (the weights were replaced since)',
+      (file: string) => {
+        const weightsFile = path.join(path.dirname(file), 'weights.bin')
+        const weights = readFileSync(weightsFile)
+        weights.writeFloatLE(weights.readFloatLE(0) + 0.01, 0)
+        writeFileSync(weightsFile, weights)
+      },
+      /other weights/
+    ]
   ])('a %s detector.bin is reported, and the model still reads digits', async (name, spoil, reason) => {
-    const folder = path.join(temp, name)
+    const folder = path.join(temp, name.split(' ')[0])
     cpSync(SHIPPED_CNN, folder, { recursive: true })
     spoil(path.join(folder, DETECTOR_FILE))
     const spoilt = await loadModelFolder(folder)
@@ -205,7 +215,10 @@ describe('the shipped CNN with its detector', () => {
       expect(spoilt.detectorProblem).toMatch(reason)
       const letters = letterForms(10, 5)
       const probabilities = await spoilt.predict(stackForms(letters), letters.length)
-      expect(probabilities).toEqual(await model.predict(stackForms(letters), letters.length))
+      expect(probabilities.length).toBe(100)
+      if (!name.startsWith('stale')) {
+        expect(probabilities).toEqual(await model.predict(stackForms(letters), letters.length))
+      }
     } finally {
       spoilt.dispose()
     }
