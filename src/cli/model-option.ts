@@ -31,10 +31,17 @@ export interface CommandModel {
   model: LoadedModel
 }
 
-/** Selects the --backend asked for, then loads --model (default: the shipped model). The caller disposes it. */
-export async function loadCommandModel(values: { model?: string; backend?: string }): Promise<CommandModel> {
+/**
+ * Selects the --backend asked for, then loads --model (default: the shipped model). The caller disposes it. A
+ * "not a digit" detector that cannot be used is reported on stderr; the command still runs without it.
+ */
+export async function loadCommandModel(
+  values: { model?: string; backend?: string },
+  warn: (text: string) => void = (text) => process.stderr.write(text)
+): Promise<CommandModel> {
   const modelDir = values.model ? resolveUserPath(values.model) : SHIPPED_MODEL_DIR
   const backend = await selectBackend(parseBackendOption(values.backend))
   const model = await loadModelFolder(modelDir)
+  if (model.detectorProblem) warn(`warning: ${model.detectorProblem}\n`)
   return { modelDir, backend, model }
 }

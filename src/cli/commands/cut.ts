@@ -86,7 +86,7 @@ export const command: CliCommand = {
       throw new LabelRuleError(out, 'the output folder is not empty (give a new or empty folder)')
     }
 
-    const { modelDir, backend, model } = await loadCommandModel(values)
+    const { modelDir, backend, model } = await loadCommandModel(values, io.stderr)
     const pages: CutPage[] = []
     const errors: { file: string; error: string }[] = []
     let result

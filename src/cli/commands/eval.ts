@@ -32,7 +32,7 @@ export const command: CliCommand = {
     }
     const mnistDir = values.mnist ? resolveUserPath(values.mnist) : defaultMnistDir()
     const limit = schemaOption(values['test-limit'], 'test-limit', TestSubsetSchema)
-    const { modelDir, backend, model } = await loadCommandModel(values)
+    const { modelDir, backend, model } = await loadCommandModel(values, io.stderr)
     const { test } = await loadMnistTest(mnistDir, limit)
     const started = performance.now()
     const probabilities = await model.predict(toUnitPixels(test.images), test.count)

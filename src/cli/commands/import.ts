@@ -100,7 +100,7 @@ export const command: CliCommand = {
     if (exportFile) await requireFolderOf(exportFile)
     if (exportFile) await writeExport(exportFile, '', values.force, true)
     const folder = resolveUserPath(positionals[0])
-    const { modelDir, backend, model } = await loadCommandModel(values)
+    const { modelDir, backend, model } = await loadCommandModel(values, io.stderr)
     // Progress goes to the terminal only, so --json output stays one clean document.
     const bar = progressBar(values.json ? { ...io, isTTY: false } : io)
     let result: ImportResult
@@ -108,7 +108,7 @@ export const command: CliCommand = {
       result = await importFolder(folder, model, {
         onProgress: (p) =>
           bar.update(p.total ? p.done / p.total : 0, `${p.done}/${p.total} ${p.currentFile ?? ''}`),
-        assess: assessorFor(model.metadata, thresholdOption(values.threshold))
+        assess: assessorFor(model, thresholdOption(values.threshold))
       })
     } finally {
       bar.done()

@@ -3,6 +3,7 @@ import { argmax10 } from '../../core/evaluation'
 import { fileToMnistForm, ImageDecodeError } from '../../core/preprocess'
 import { systemErrorText } from '../../core/system-errors'
 import { assessorFor, type Flag } from '../../core/calibration'
+import { classify } from '../../core/import/classifier'
 import { MODEL_COMMAND_OPTIONS, loadCommandModel, thresholdOption } from '../model-option'
 import { percent, printJson } from '../output'
 import { UsageError, type CliCommand } from '../types'
@@ -62,8 +63,8 @@ export const command: CliCommand = {
       return 0
     }
     if (positionals.length === 0) throw new UsageError('give at least one IMAGE')
-    const { modelDir, model } = await loadCommandModel(values)
-    const assess = assessorFor(model.metadata, thresholdOption(values.threshold))
+    const { modelDir, model } = await loadCommandModel(values, io.stderr)
+    const assess = assessorFor(model, thresholdOption(values.threshold))
     const results: FilePrediction[] = []
     try {
       for (const file of positionals) {
@@ -91,9 +92,9 @@ export const command: CliCommand = {
           })
           continue
         }
-        const probabilities = await model.predict(form.pixels, 1)
+        const { probabilities, features } = await classify(model, form.pixels, 1, true)
         const digit = argmax10(probabilities)
-        const assessment = assess(probabilities, form.pixels)
+        const assessment = assess(probabilities, form.pixels, features ?? undefined)
         results.push({
           flag: assessment.flag,
           calibratedConfidence: assessment.confidence,

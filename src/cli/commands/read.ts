@@ -59,8 +59,8 @@ export const command: CliCommand = {
       return 0
     }
     if (positionals.length === 0) throw new UsageError('give at least one IMAGE')
-    const { modelDir, model } = await loadCommandModel(values)
-    const assess = assessorFor(model.metadata, thresholdOption(values.threshold))
+    const { modelDir, model } = await loadCommandModel(values, io.stderr)
+    const assess = assessorFor(model, thresholdOption(values.threshold))
     const files: FileReading[] = []
     try {
       for (const file of positionals) {

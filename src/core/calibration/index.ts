@@ -5,7 +5,9 @@
  *   'not-sure'    calibrated confidence below it;
  *   'not-a-digit' the 28×28 form looks like no digit: a scribble (ink filling its box, where pen strokes
  *                 leave most of a digit's box empty), or confidence so low (below NOT_A_DIGIT_CONFIDENCE)
- *                 that no digit class fits — some letters and stray shapes land there.
+ *                 that no digit class fits — some letters and stray shapes land there, or, for a model
+ *                 calibrated with the feature-space detector (./detector.ts), activations that lie off every
+ *                 digit class's span: letters and shapes the model reads confidently as a digit.
  * Temperature divides the log-probabilities: softmax(log p / T) = softmax(logits / T), so a model that only
  * gives probabilities can still be calibrated. T is fitted by minimising the negative log-likelihood on a
  * held-out labelled set (golden-section search over log T).
@@ -24,6 +26,7 @@ export {
   type Flag
 } from '../../shared/schemas/calibration'
 import { DEFAULT_UNSURE_THRESHOLD, type Calibration, type Flag } from '../../shared/schemas/calibration'
+import { isNotADigit, type Detector } from './detector'
 
 export interface Assessment {
   flag: Flag
@@ -133,18 +136,20 @@ export function inkFill(pixels: Float32Array, offset = 0): number {
 
 /**
  * The flag for one prediction: `probabilities` (10 values, as the model gave them), `pixels` the 784-value
- * form it saw, `temperature` from the model's calibration (1 when it has none).
+ * form it saw, `temperature` from the model's calibration (1 when it has none); `outlier` what the model's
+ * detector said of its activations (false where it has none).
  */
 export function assess(
   probabilities: ArrayLike<number>,
   pixels: Float32Array,
   temperature: number,
   threshold = DEFAULT_UNSURE_THRESHOLD,
-  offset = 0
+  offset = 0,
+  outlier = false
 ): Assessment {
   const scaled = applyTemperature(Float32Array.from(probabilities), temperature)
   const confidence = Math.max(...scaled)
-  if (inkFill(pixels, offset) > FILL_LIMIT || confidence < NOT_A_DIGIT_CONFIDENCE) {
+  if (outlier || inkFill(pixels, offset) > FILL_LIMIT || confidence < NOT_A_DIGIT_CONFIDENCE) {
     return { flag: 'not-a-digit', confidence }
   }
   return { flag: confidence < threshold ? 'not-sure' : 'sure', confidence }
@@ -155,11 +160,30 @@ export function temperatureOf(metadata: { calibration?: Calibration }): number {
   return metadata.calibration?.temperature ?? 1
 }
 
-/** An assess() bound to a model's temperature and a threshold, for the import and the drawing pad. */
+/**
+ * The flag of one prediction from its probabilities, the form the model saw and, where the model has a
+ * detector, the feature activations of the same forward pass (without them only today's rules apply).
+ */
+export type Assessor = (
+  probabilities: ArrayLike<number>,
+  pixels: Float32Array,
+  features?: ArrayLike<number>
+) => Assessment
+
+/** An assess() bound to a model's temperature, its detector (if any) and a threshold, for every reading. */
 export function assessorFor(
-  metadata: { calibration?: Calibration },
+  model: { metadata: { calibration?: Calibration }; detector?: Detector | null },
   threshold = DEFAULT_UNSURE_THRESHOLD
-): (probabilities: ArrayLike<number>, pixels: Float32Array) => Assessment {
-  const temperature = temperatureOf(metadata)
-  return (probabilities, pixels) => assess(probabilities, pixels, temperature, threshold)
+): Assessor {
+  const temperature = temperatureOf(model.metadata)
+  const detector = model.detector ?? null
+  return (probabilities, pixels, features) =>
+    assess(
+      probabilities,
+      pixels,
+      temperature,
+      threshold,
+      0,
+      detector !== null && features !== undefined && isNotADigit(detector, features)
+    )
 }

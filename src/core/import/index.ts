@@ -9,8 +9,8 @@ import type { ImportProgress, ImportResult, SampleResult, SkippedFile } from '..
 import { evaluatePredictions } from '../evaluation'
 import { readRegularText } from '../fs/safe-read'
 import { decodeImageFile, ImageDecodeError, toMnistForm, toView28 } from '../preprocess'
-import type { Assessment } from '../calibration'
-import type { Classifier } from './classifier'
+import type { Assessment, Assessor } from '../calibration'
+import { classify, type Classifier } from './classifier'
 import { ImportError } from './errors'
 import { labelFromPath, LABELS_CSV, parseLabelsCsv, type Label } from './labels'
 import { forEachConcurrently } from './pool'
@@ -33,7 +33,7 @@ export interface ImportOptions {
   /** Images per classifier call. */
   batchSize?: number
   /** Flags each prediction ('not sure', 'not a digit'; src/core/calibration) from its probabilities and form. */
-  assess?: (probabilities: Float32Array, pixels: Float32Array) => Assessment
+  assess?: Assessor
   /** Called with each image's 28×28 form as it is decoded (e.g. to keep labelled forms for teaching). */
   onForm?: (file: string, pixels: Float32Array) => void
 }
@@ -125,11 +125,13 @@ export async function importFolder(
       .then(async () => {
         const input = new Float32Array(batch.length * 784)
         batch.forEach((item, i) => input.set(item.pixels, i * 784))
-        const output = await classifier.predict(input, batch.length)
+        const output = await classify(classifier, input, batch.length, options.assess !== undefined)
         batch.forEach((item, i) => {
-          const p = output.slice(i * 10, i * 10 + 10)
+          const p = output.probabilities.slice(i * 10, i * 10 + 10)
           probabilities[item.index] = p
-          if (options.assess) assessments[item.index] = options.assess(p, item.pixels)
+          const size = output.featureSize
+          const features = output.features?.subarray(i * size, (i + 1) * size)
+          if (options.assess) assessments[item.index] = options.assess(p, item.pixels, features)
         })
       })
       .catch((error: unknown) => {

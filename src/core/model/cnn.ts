@@ -88,14 +88,16 @@ export function cnnArchitecture(settings: CnnSettings): Architecture {
 }
 
 /**
- * Logits of x (count×784, ink = 1). `dropout` (rate and per-batch seed) applies inverted dropout after the
- * dense ReLU layer, for training; null for inference.
+ * The features of the "not a digit" detector — the second pooling stage's maps, flattened (count×1024, the
+ * dense layer's input: measured, they tell letters from digits far better than the dense layer's activations,
+ * which the training squeezes towards the ten classes) — and the logits of x (count×784, ink = 1). `dropout` (rate and per-batch seed) applies inverted dropout after the dense ReLU layer, for
+ * training; null for inference.
  */
-export function cnnLogits(
+export function cnnForward(
   x: tf.Tensor2D,
   params: tf.Tensor[],
   dropout: { rate: number; seed: number } | null = null
-): tf.Tensor2D {
+): { features: tf.Tensor2D; logits: tf.Tensor2D } {
   const [k1, b1, k2, b2, k3, b3, k4, b4] = params
   const count = x.shape[0]
   let h: tf.Tensor4D = x.reshape([count, SIDE, SIDE, 1])
@@ -103,12 +105,22 @@ export function cnnLogits(
   h = tf.maxPool(h, 2, 2, 'valid')
   h = tf.relu(tf.add(tf.conv2d(h, k2 as tf.Tensor4D, 1, 'valid'), b2)) as tf.Tensor4D
   h = tf.maxPool(h, 2, 2, 'valid')
-  let z = tf.relu(tf.add(tf.matMul(h.reshape([count, k3.shape[0]]), k3 as tf.Tensor2D), b3)) as tf.Tensor2D
+  const features = h.reshape([count, k3.shape[0]]) as tf.Tensor2D
+  let z = tf.relu(tf.add(tf.matMul(features, k3 as tf.Tensor2D), b3)) as tf.Tensor2D
   if (dropout && dropout.rate > 0) {
     const keep = tf.step(tf.sub(tf.randomUniform(z.shape, 0, 1, 'float32', dropout.seed), dropout.rate))
     z = tf.mul(z, tf.mul(keep, 1 / (1 - dropout.rate))) as tf.Tensor2D
   }
-  return tf.add(tf.matMul(z, k4 as tf.Tensor2D), b4) as tf.Tensor2D
+  return { features, logits: tf.add(tf.matMul(z, k4 as tf.Tensor2D), b4) as tf.Tensor2D }
+}
+
+/** Logits of x (count×784, ink = 1); `dropout` as in cnnForward. */
+export function cnnLogits(
+  x: tf.Tensor2D,
+  params: tf.Tensor[],
+  dropout: { rate: number; seed: number } | null = null
+): tf.Tensor2D {
+  return cnnForward(x, params, dropout).logits
 }
 
 export function cnnTensors(weights: CnnWeights): tf.Tensor[] {
@@ -125,7 +137,7 @@ export class CnnRunner extends SoftmaxRunner {
     this.tensors = tensors
   }
 
-  protected logits(x: tf.Tensor2D): tf.Tensor2D {
-    return cnnLogits(x, this.tensors)
+  protected forward(x: tf.Tensor2D): { features: tf.Tensor2D; logits: tf.Tensor2D } {
+    return cnnForward(x, this.tensors)
   }
 }

@@ -68,13 +68,20 @@ export function fromTensors(layers: TensorLayer[]): MlpWeights {
   }))
 }
 
+/** The last hidden layer's activations and the logits of x (count×784): fused matMul + bias + sigmoid per hidden layer. */
+export function mlpForward(
+  x: tf.Tensor2D,
+  layers: TensorLayer[]
+): { features: tf.Tensor2D; logits: tf.Tensor2D } {
+  let h = x
+  for (let i = 0; i + 1 < layers.length; i++) h = dense(h, layers[i].kernel, layers[i].bias, 'sigmoid')
+  const last = layers[layers.length - 1]
+  return { features: h, logits: dense(h, last.kernel, last.bias, 'linear') }
+}
+
 /** Logits of x (count×784): fused matMul + bias + sigmoid per hidden layer, linear output. */
 export function logitsOf(x: tf.Tensor2D, layers: TensorLayer[]): tf.Tensor2D {
-  let h = x
-  layers.forEach((layer, i) => {
-    h = dense(h, layer.kernel, layer.bias, i === layers.length - 1 ? 'linear' : 'sigmoid')
-  })
-  return h
+  return mlpForward(x, layers).logits
 }
 
 /**
@@ -93,7 +100,7 @@ export class MlpRunner extends SoftmaxRunner {
     this.layers = layers
   }
 
-  protected logits(x: tf.Tensor2D): tf.Tensor2D {
-    return logitsOf(x, this.layers)
+  protected forward(x: tf.Tensor2D): { features: tf.Tensor2D; logits: tf.Tensor2D } {
+    return mlpForward(x, this.layers)
   }
 }

@@ -2,12 +2,16 @@
 import type { Architecture } from '../../shared/schemas/models'
 import { CnnRunner, cnnArchitecture, isCnnWeights, type CnnWeights, type ParamArray } from './cnn'
 import { MlpRunner, sizesOf, type MlpWeights } from './mlp'
+import type { Outputs } from './runner'
 
 export type ModelWeights = MlpWeights | CnnWeights
 
 export interface Runner {
   predictSync(pixels: Float32Array, count: number): Float32Array
   predict(pixels: Float32Array, count: number): Promise<Float32Array>
+  /** The probabilities and the feature activations (runner.ts) from one forward pass. */
+  predictWithFeaturesSync(pixels: Float32Array, count: number): Outputs
+  predictWithFeatures(pixels: Float32Array, count: number): Promise<Outputs>
   dispose(): void
 }
 
@@ -41,3 +45,12 @@ export function withParams(like: ModelWeights, params: ParamArray[]): ModelWeigh
 }
 
 export { isCnnWeights, type CnnWeights, type ParamArray }
+
+/** The layer whose activations the runner gives beside the probabilities (the "not a digit" detector's), in words. */
+export function featureLayerOf(weights: ModelWeights): string {
+  if (isCnnWeights(weights))
+    return `the last pooling stage's maps, flattened (${weights.params[4].shape[0]} values)`
+  return weights.length > 1
+    ? `the last hidden layer (${weights[weights.length - 2].outputs} sigmoid units)`
+    : 'the input pixels (784)'
+}

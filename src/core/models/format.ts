@@ -1,9 +1,10 @@
 /**
  * The on-disk model: tfjs layers-model artifacts (model.json + weights.bin, loadable with
- * tf.loadLayersModel) plus metadata.json (ModelMetadataSchema). Folders are written atomically:
+ * tf.loadLayersModel) plus metadata.json (ModelMetadataSchema), and, for a model calibrated with the
+ * "not a digit" detector, its arrays in detector.bin (DETECTOR_FILE; an unreadable one only means "no detector"). Folders are written atomically:
  * files go to a temporary sibling folder, are fsynced, and the folder is renamed into place.
  */
-import { randomBytes } from 'node:crypto'
+import { createHash, randomBytes } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import { lstat, mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises'
 import path from 'node:path'
@@ -11,11 +12,18 @@ import { z } from 'zod'
 import { ModelMetadataSchema, type ModelMetadata } from '../../shared/schemas/models'
 import { tf } from '../backend'
 import { CnnSettingsSchema } from '../../shared/schemas/training'
-import { makeFolders, writeFailureReason } from '../fs/safe-write'
+import { makeFolders, writeFailureReason, writeFileSafely } from '../fs/safe-write'
 import { describeFileType, readRegularFile, SafeReadError, type ReadLimits } from '../fs/safe-read'
 import { cnnShapes, isCnnWeights, type CnnWeights } from '../model/cnn'
 import type { MlpWeights } from '../model/mlp'
 import { paramArrays, type ModelWeights } from '../model/weights'
+import {
+  DETECTOR_FILE,
+  detectorBytes,
+  detectorFileBytes,
+  detectorFromBytes,
+  type Detector
+} from '../calibration/detector'
 import { ModelError, type ModelErrorCode } from './errors'
 
 export const MODEL_JSON = 'model.json'
@@ -150,7 +158,7 @@ function saveError(folder: string, error: unknown): Error {
 }
 
 /** The files a model folder may hold; anything else means the folder is not ours to replace. */
-const MODEL_FILES = new Set([MODEL_JSON, WEIGHTS_BIN, METADATA_JSON])
+const MODEL_FILES = new Set([MODEL_JSON, WEIGHTS_BIN, METADATA_JSON, DETECTOR_FILE])
 
 /**
  * What is at `folder`, for a save that would replace it: nothing, an empty folder, or a Digit Studio model
@@ -199,13 +207,52 @@ export function firstNonFinite(values: Float32Array): number {
   return -1
 }
 
-/** Writes model.json, weights.bin and metadata.json into `folder`, replacing it atomically. */
+/**
+ * The metadata as it is written beside `detector`: its calibration describes exactly that detector, or none
+ * (a detector whose arrays are not written along is never described).
+ */
+function withDetector(
+  metadata: ModelMetadata,
+  detector: Detector | null,
+  weights: ModelWeights
+): ModelMetadata {
+  const calibration = metadata.calibration
+  if (!calibration) return metadata
+  const { detector: _described, ...rest } = calibration
+  if (!detector) return { ...metadata, calibration: rest }
+  const info = { ...detector.info, weightsSha256: weightsDigest(weights) }
+  return { ...metadata, calibration: { ...rest, detector: info } }
+}
+
+/** SHA-256 (hex) of the weights' float32 values, little-endian, in the tfjs layers order (weights.bin's bytes). */
+export function weightsDigest(weights: ModelWeights): string {
+  const hash = createHash('sha256')
+  const bigEndian = new Uint8Array(Uint16Array.of(1).buffer)[0] !== 1
+  for (const { values } of paramArrays(weights)) {
+    const bytes = new Uint8Array(values.buffer, values.byteOffset, values.byteLength)
+    if (!bigEndian) hash.update(bytes)
+    else {
+      const swapped = Uint8Array.from(bytes)
+      for (let i = 0; i < swapped.length; i += 4) swapped.subarray(i, i + 4).reverse()
+      hash.update(swapped)
+    }
+  }
+  return hash.digest('hex')
+}
+
+/**
+ * Writes model.json, weights.bin, metadata.json (and detector.bin for a `detector`) into `folder`, replacing it
+ * atomically. Without `detector` the metadata's calibration keeps no detector description.
+ */
 export async function writeModelFolder(
   folder: string,
   weights: ModelWeights,
-  metadata: ModelMetadata
+  metadata: ModelMetadata,
+  detector: Detector | null = null
 ): Promise<void> {
-  const parsed = ModelMetadataSchema.parse(metadata)
+  const parsed = ModelMetadataSchema.parse(
+    withDetector(metadata, metadata.calibration ? detector : null, weights)
+  )
   if (paramArrays(weights).some((p) => firstNonFinite(p.values) >= 0)) {
     throw new ModelError(
       'bad-model',
@@ -231,6 +278,8 @@ export async function writeModelFolder(
       weightsManifest: [{ paths: [`./${WEIGHTS_BIN}`], weights: artifacts.weightSpecs }]
     }
     await writeFileSynced(path.join(temp, WEIGHTS_BIN), new Uint8Array(artifacts.weightData as ArrayBuffer))
+    if (parsed.calibration?.detector && detector)
+      await writeFileSynced(path.join(temp, DETECTOR_FILE), detectorBytes(detector))
     await writeFileSynced(path.join(temp, MODEL_JSON), JSON.stringify(modelJson))
     await writeFileSynced(path.join(temp, METADATA_JSON), JSON.stringify(parsed, null, 2) + '\n')
     await syncDir(temp)
@@ -247,6 +296,33 @@ export async function writeModelFolder(
   // The new version is in place: whatever earlier crashed saves left behind is now only litter.
   const litter = [...(await saveLeftovers(folder, 'old')), ...(await saveLeftovers(folder, 'tmp'))]
   await Promise.all(litter.map((dir) => rm(dir, { recursive: true, force: true })))
+}
+
+/**
+ * Records a new calibration in an existing model folder without touching its weights or other files (a shipped
+ * model's README stays): detector.bin first, then metadata.json, each through the safe write (exclusive
+ * temporary file, fsync, rename). A crash between the two leaves the old metadata, whose checksum no longer
+ * matches the new detector.bin: the model loads without a detector, as readDetector reports.
+ */
+export async function writeCalibration(
+  folder: string,
+  weights: ModelWeights,
+  metadata: ModelMetadata,
+  detector: Detector | null
+): Promise<void> {
+  const parsed = ModelMetadataSchema.parse(
+    withDetector(metadata, metadata.calibration ? detector : null, weights)
+  )
+  try {
+    if (parsed.calibration?.detector && detector) {
+      await writeFileSafely(path.join(folder, DETECTOR_FILE), detectorBytes(detector), { replace: true })
+    }
+    await writeFileSafely(path.join(folder, METADATA_JSON), JSON.stringify(parsed, null, 2) + '\n', {
+      replace: true
+    })
+  } catch (error) {
+    throw saveError(folder, error)
+  }
 }
 
 /**
@@ -286,13 +362,49 @@ export async function readMetadata(folder: string): Promise<ModelMetadata> {
   return result.data
 }
 
+/** A model folder as read: its metadata, weights and "not a digit" detector. */
+export interface ModelFolder {
+  metadata: ModelMetadata
+  weights: ModelWeights
+  /** null: the model has none, or its file could not be used (see detectorProblem). */
+  detector: Detector | null
+  /** Why a detector described in metadata.json is not used (the file and the reason), else null. */
+  detectorProblem: string | null
+}
+
+/**
+ * The detector described in a model's metadata, from its sidecar file: a missing, damaged or mismatched file,
+ * or one fitted for other weights, means no detector and a reason, never an error (the model still reads digits).
+ */
+export async function readDetector(
+  folder: string,
+  metadata: ModelMetadata,
+  weights: ModelWeights
+): Promise<{ detector: Detector | null; detectorProblem: string | null }> {
+  const info = metadata.calibration?.detector
+  if (!info) return { detector: null, detectorProblem: null }
+  const file = path.join(folder, info.file)
+  try {
+    if (info.weightsSha256 !== undefined && info.weightsSha256 !== weightsDigest(weights)) {
+      throw new Error('it was fitted for other weights than these (the model was replaced since)')
+    }
+    const expected = detectorFileBytes(info)
+    const bytes = await readRegularFile(file, { maxBytes: expected, exactBytes: expected })
+    return { detector: detectorFromBytes(info, bytes), detectorProblem: null }
+  } catch (error) {
+    const reason = error instanceof SafeReadError ? error.reason : (error as Error).message
+    return {
+      detector: null,
+      detectorProblem: `${file}: ${reason}; the "not a digit" detector is off for this model (calibrate it again)`
+    }
+  }
+}
+
 /**
  * Reads and checks a model folder: for the MLP the weights must form a dense chain 784 → … → 10, for the CNN
- * they must have exactly the shapes its metadata's architecture needs.
+ * they must have exactly the shapes its metadata's architecture needs. The detector is read as readDetector says.
  */
-export async function readModelFolder(
-  folder: string
-): Promise<{ metadata: ModelMetadata; weights: ModelWeights }> {
+export async function readModelFolder(folder: string): Promise<ModelFolder> {
   await recoverModelFolder(folder)
   if (!existsSync(folder)) throw new ModelError('not-found', folder, 'model folder not found')
   const metadata = await readMetadata(folder)
@@ -323,7 +435,8 @@ export async function readModelFolder(
     )
   }
   if (metadata.architecture.kind === 'cnn') {
-    return { metadata, weights: cnnFromFloats(metadata, specs, floats, jsonFile) }
+    const weights = cnnFromFloats(metadata, specs, floats, jsonFile)
+    return { metadata, weights, ...(await readDetector(folder, metadata, weights)) }
   }
   const weights: MlpWeights = []
   let offset = 0
@@ -355,7 +468,7 @@ export async function readModelFolder(
   ) {
     throw new ModelError('bad-model', jsonFile, 'expected dense layers from 784 inputs to 10 outputs')
   }
-  return { metadata, weights }
+  return { metadata, weights, ...(await readDetector(folder, metadata, weights)) }
 }
 
 function cnnFromFloats(

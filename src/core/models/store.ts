@@ -10,6 +10,8 @@ import path from 'node:path'
 import { IdSchema } from '../../shared/contract'
 import type { ModelMetadata } from '../../shared/schemas/models'
 import { createRunner, type ModelWeights } from '../model/weights'
+import type { Outputs } from '../model/runner'
+import type { Detector } from '../calibration/detector'
 import { makeFolders, writeFailureReason } from '../fs/safe-write'
 import { ModelError } from './errors'
 import {
@@ -18,7 +20,8 @@ import {
   modelTargetState,
   readMetadata,
   readModelFolder,
-  writeModelFolder
+  writeModelFolder,
+  type ModelFolder
 } from './format'
 
 export const BUILTIN_ID = 'default'
@@ -32,6 +35,12 @@ export interface LoadedModel {
   metadata: ModelMetadata
   /** pixels: count×784 in [0,1] (MNIST polarity, ink = 1); returns count×10 probabilities. */
   predict(pixels: Float32Array, count: number): Promise<Float32Array>
+  /** The probabilities and the feature activations (runner.ts), from one forward pass. */
+  predictWithFeatures(pixels: Float32Array, count: number): Promise<Outputs>
+  /** The "not a digit" detector fitted with the model's calibration; null when it has none or it is unusable. */
+  detector: Detector | null
+  /** Why a detector named in metadata.json is not used (file and reason), else null. */
+  detectorProblem: string | null
   dispose(): void
 }
 
@@ -92,16 +101,24 @@ export function checkId(id: string): string {
 
 /** Loads a model folder onto the active backend. */
 export async function loadModelFolder(folder: string, id?: string): Promise<LoadedModel> {
-  const { metadata, weights } = await readModelFolder(folder)
-  return runnerModel(id ?? metadata.id, metadata, weights)
+  const read = await readModelFolder(folder)
+  return runnerModel(id ?? read.metadata.id, read.metadata, read.weights, read)
 }
 
-export function runnerModel(id: string, metadata: ModelMetadata, weights: ModelWeights): LoadedModel {
+export function runnerModel(
+  id: string,
+  metadata: ModelMetadata,
+  weights: ModelWeights,
+  detector: Pick<ModelFolder, 'detector' | 'detectorProblem'> = { detector: null, detectorProblem: null }
+): LoadedModel {
   const runner = createRunner(weights)
   return {
     id,
     metadata,
+    detector: detector.detector,
+    detectorProblem: detector.detectorProblem,
     predict: (pixels, count) => runner.predict(pixels, count),
+    predictWithFeatures: (pixels, count) => runner.predictWithFeatures(pixels, count),
     dispose: () => runner.dispose()
   }
 }
@@ -162,7 +179,7 @@ export class ModelStore {
     return loadModelFolder(this.folderOf(id), id)
   }
 
-  async read(id: string): Promise<{ metadata: ModelMetadata; weights: ModelWeights }> {
+  async read(id: string): Promise<ModelFolder> {
     return readModelFolder(this.folderOf(id))
   }
 
@@ -194,21 +211,26 @@ export class ModelStore {
     await rmdir(this.folderOf(id)).catch(() => undefined)
   }
 
-  /** Saves (or atomically replaces) a model; the metadata's id is set to `id`. */
-  async save(id: string, weights: ModelWeights, metadata: ModelMetadata): Promise<StoredModel> {
+  /** Saves (or atomically replaces) a model, with its detector if it has one; the metadata's id is set to `id`. */
+  async save(
+    id: string,
+    weights: ModelWeights,
+    metadata: ModelMetadata,
+    detector: Detector | null = null
+  ): Promise<StoredModel> {
     if (this.isBuiltin(checkId(id)))
       throw new ModelError('read-only', id, 'a built-in model cannot be changed')
     await mkdir(this.dir, { recursive: true })
     const full = { ...metadata, id }
-    await writeModelFolder(this.folderOf(id), weights, full)
+    await writeModelFolder(this.folderOf(id), weights, full, detector)
     return { ...full, builtin: false }
   }
 
   async rename(id: string, name: string): Promise<StoredModel> {
     if (this.isBuiltin(checkId(id)))
       throw new ModelError('read-only', id, 'a built-in model cannot be renamed')
-    const { metadata, weights } = await this.read(id)
-    return this.save(id, weights, { ...metadata, name })
+    const { metadata, weights, detector } = await this.read(id)
+    return this.save(id, weights, { ...metadata, name }, detector)
   }
 
   async delete(id: string): Promise<void> {
@@ -232,14 +254,14 @@ export class ModelStore {
         source,
         'this folder is not a Digit Studio model (it has no metadata.json)'
       )
-    const { metadata, weights } = await readModelFolder(source)
+    const { metadata, weights, detector } = await readModelFolder(source)
     const name = uniqueName(
       metadata.name || path.basename(source),
       (await this.list()).map((m) => m.name)
     )
     const id = await this.newId(name)
     try {
-      return await this.save(id, weights, { ...metadata, name })
+      return await this.save(id, weights, { ...metadata, name }, detector)
     } catch (error) {
       await this.releaseId(id)
       throw error
@@ -252,7 +274,7 @@ export class ModelStore {
    * files. Returns the folder written.
    */
   async exportFolder(id: string, folder: string): Promise<string> {
-    const { metadata, weights } = await this.read(id) // refuses to export a damaged model
+    const { metadata, weights, detector } = await this.read(id) // refuses to export a damaged model
     const chosen = path.resolve(folder)
     let target = chosen
     for (let n = 1; (await modelTargetState(target)).state === 'refused'; n++) {
@@ -260,7 +282,7 @@ export class ModelStore {
       target = path.join(chosen, n === 1 ? id : `${id}-${n}`)
     }
     await makeFolders(path.dirname(target))
-    await writeModelFolder(target, weights, metadata)
+    await writeModelFolder(target, weights, metadata, detector)
     return target
   }
 }

@@ -111,7 +111,7 @@ export function segmentPage(image: GrayImage): PageLayout {
 /** Reads every digit of a page with one classifier call. */
 export async function readPage(
   image: GrayImage,
-  classifier: Pick<Classifier, 'predict'>,
+  classifier: Pick<Classifier, 'predict' | 'predictWithFeatures' | 'detector'>,
   assess?: DigitAssessor
 ): Promise<PageReading> {
   return (await readPageCrops(image, classifier, assess)).reading
@@ -120,7 +120,7 @@ export async function readPage(
 /** readPage, also giving each digit read cut out alone (for making a test set from pages). */
 export async function readPageCrops(
   image: GrayImage,
-  classifier: Pick<Classifier, 'predict'>,
+  classifier: Pick<Classifier, 'predict' | 'predictWithFeatures' | 'detector'>,
   assess?: DigitAssessor
 ): Promise<{ reading: PageReading; crops: DigitCrop[][] }> {
   const layout = segmentPage(image)
@@ -131,7 +131,7 @@ export async function readPageCrops(
 /** Decodes a page file (PNG, JPEG, TIFF, WebP, …) and reads it; decoding errors name the file and the reason. */
 export async function readPageFile(
   file: string,
-  classifier: Pick<Classifier, 'predict'>,
+  classifier: Pick<Classifier, 'predict' | 'predictWithFeatures' | 'detector'>,
   options: DecodeOptions = {},
   assess?: DigitAssessor
 ): Promise<PageReading> {

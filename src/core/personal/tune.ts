@@ -23,7 +23,7 @@ import { argmax10 } from '../evaluation'
 import { PIXELS, type DigitSet } from '../data/mnist'
 import { isCnnWeights } from '../model/cnn'
 import { Random } from '../model/random'
-import { createRunner, type ModelWeights } from '../model/weights'
+import { createRunner, featureLayerOf, type ModelWeights } from '../model/weights'
 import { ModelStore, slugify } from '../models/store'
 import { writeModelFolder } from '../models/format'
 import { toUnitPixels } from '../training/tensors'
@@ -198,9 +198,9 @@ export async function tuneModel(input: TuneInput): Promise<TuneResult> {
   }
   emit({ kind: 'status', state: 'saving', message: 'Saving the taught model' })
   const runner = createRunner(result.weights)
-  const calibration = await calibrateOnMnist((p, n) => runner.predict(p, n), mnist.train).finally(() =>
-    runner.dispose()
-  )
+  const { calibration, detector } = await calibrateOnMnist(runner, mnist.train, {
+    layer: featureLayerOf(result.weights)
+  }).finally(() => runner.dispose())
   const metadata: ModelMetadata = {
     ...base.metadata,
     id: modelId,
@@ -217,8 +217,8 @@ export async function tuneModel(input: TuneInput): Promise<TuneResult> {
     measured: undefined,
     notes: `Taught from ${base.id} with ${personalTrain.length} personal samples (${heldOut.length} held out) mixed with MNIST.`
   }
-  if (input.outFolder) await writeModelFolder(input.outFolder, result.weights, metadata)
-  else await (input.store as ModelStore).save(modelId, result.weights, metadata)
+  if (input.outFolder) await writeModelFolder(input.outFolder, result.weights, metadata, detector)
+  else await (input.store as ModelStore).save(modelId, result.weights, metadata, detector)
   return {
     report: report(after, true),
     step: result.step,

@@ -35,7 +35,7 @@ const padReadings = new WeakMap<object, RecognitionCache>()
 /** Reads the number written on the pad: lines of digits with their boxes, predictions and confidences. */
 export function readPad(
   pad: PadInk,
-  classifier: Pick<Classifier, 'predict'>,
+  classifier: Pick<Classifier, 'predict' | 'predictWithFeatures' | 'detector'>,
   assess?: DigitAssessor
 ): Promise<ReadLine[]> {
   let cache = padReadings.get(classifier)

@@ -2,8 +2,8 @@
 import type { GrayImage } from '../preprocess/types'
 import type { ReadDigit, ReadLine } from '../../shared/schemas/reading'
 import { argmax10 } from '../evaluation'
-import type { Classifier } from '../import/classifier'
-import type { Assessment } from '../calibration'
+import { classify, type Classifier } from '../import/classifier'
+import type { Assessor } from '../calibration'
 import { toMnistForm, type MnistFormOptions } from '../preprocess/mnist-form'
 import type { Box } from './box'
 import { digitImage, type DigitSegment, type LabelImage } from './group'
@@ -21,8 +21,15 @@ export interface DigitCrop {
   key?: string
 }
 
-/** What the classifier said of one crop: its probabilities and the MNIST form it saw (null: no digit). */
-type Remembered = { probabilities: Float32Array; pixels: Float32Array } | null
+/**
+ * What the classifier said of one crop: its probabilities, the MNIST form it saw and the detector's features
+ * when they were asked for (null: no digit).
+ */
+type Remembered = {
+  probabilities: Float32Array
+  pixels: Float32Array
+  features: Float32Array | undefined
+} | null
 
 /**
  * Readings of crops by key, so that a digit read once is not read again while the rest of the number is being
@@ -63,8 +70,11 @@ export function toCrop(
   }
 }
 
-/** The "not sure" flag of one digit from its probabilities and the form the model saw (assessorFor). */
-export type DigitAssessor = (probabilities: ArrayLike<number>, pixels: Float32Array) => Assessment
+/**
+ * The "not sure" flag of one digit from its probabilities, the form the model saw and the detector's feature
+ * activations when the model has a detector (assessorFor).
+ */
+export type DigitAssessor = Assessor
 
 /** How much surer the pieces must be than the whole: one wide digit is likelier than touching ones. */
 const SPLIT_MARGIN = 0.05
@@ -87,7 +97,7 @@ const NO_PROBABILITIES = Array<number>(10).fill(0)
  */
 export async function readCrops(
   lines: readonly DigitCrop[][],
-  classifier: Pick<Classifier, 'predict'>,
+  classifier: Pick<Classifier, 'predict' | 'predictWithFeatures' | 'detector'>,
   assess?: DigitAssessor,
   cache?: RecognitionCache
 ): Promise<ReadLine[]> {
@@ -100,7 +110,7 @@ export async function readCrops(
  */
 export async function readAndChoose(
   lines: readonly DigitCrop[][],
-  classifier: Pick<Classifier, 'predict'>,
+  classifier: Pick<Classifier, 'predict' | 'predictWithFeatures' | 'detector'>,
   assess?: DigitAssessor,
   cache?: RecognitionCache
 ): Promise<{ lines: ReadLine[]; crops: DigitCrop[][] }> {
@@ -110,7 +120,9 @@ export async function readAndChoose(
   const freshForms: Float32Array[] = []
   for (const crop of all) {
     const hit = cache && crop.key !== undefined ? cache.get(crop.key) : undefined
-    if (hit !== undefined) {
+    // A reading remembered without the detector's features does not do when the flag needs them.
+    const usable = !(hit && assess && classifier.detector && hit.features === undefined)
+    if (hit !== undefined && usable) {
       known.set(crop, hit)
       continue
     }
@@ -125,9 +137,16 @@ export async function readAndChoose(
   }
   const input = new Float32Array(fresh.length * 784)
   freshForms.forEach((pixels, i) => input.set(pixels, i * 784))
-  const output = fresh.length > 0 ? await classifier.predict(input, fresh.length) : new Float32Array(0)
+  const empty = { probabilities: new Float32Array(0), features: null, featureSize: 0 }
+  const outputs =
+    fresh.length > 0 ? await classify(classifier, input, fresh.length, assess !== undefined) : empty
   fresh.forEach((crop, i) => {
-    const seen = { probabilities: output.slice(i * 10, i * 10 + 10), pixels: freshForms[i] }
+    const size = outputs.featureSize
+    const seen = {
+      probabilities: outputs.probabilities.slice(i * 10, i * 10 + 10),
+      pixels: freshForms[i],
+      features: outputs.features?.slice(i * size, (i + 1) * size)
+    }
     known.set(crop, seen)
     if (cache && crop.key !== undefined) cache.set(crop.key, seen)
   })
@@ -138,7 +157,7 @@ export async function readAndChoose(
     const probabilities = Array.from(seen.probabilities)
     const digit = argmax10(probabilities)
     const read: ReadDigit = { digit, confidence: probabilities[digit], box: crop.box, probabilities }
-    if (assess) read.flag = assess(probabilities, seen.pixels).flag
+    if (assess) read.flag = assess(probabilities, seen.pixels, seen.features).flag
     return read
   }
   const chosen = lines.map((line) =>

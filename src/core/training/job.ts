@@ -24,7 +24,8 @@ import { calibrateOnMnist } from '../calibration/fit'
 import { readModelFolder } from '../models/format'
 import { PersonalStore } from '../personal/store'
 import { tuneModel } from '../personal/tune'
-import { createRunner, type ModelWeights } from '../model/weights'
+import { createRunner, featureLayerOf, type ModelWeights } from '../model/weights'
+import type { Detector } from '../calibration/detector'
 
 type HyperparametersInput = Parameters<typeof HyperparametersSchema.parse>[0]
 
@@ -138,9 +139,9 @@ export async function runTrainingJob(job: TrainingJob, callbacks: JobCallbacks):
   let deleted = false
 
   let lastSave: { metadata: ModelMetadata; weights: ModelWeights } | null = null
-  const save = async (weights: ModelWeights, metadata: ModelMetadata) => {
-    if (job.outFolder) await writeModelFolder(job.outFolder, weights, metadata)
-    else await (store as ModelStore).save(modelId, weights, metadata)
+  const save = async (weights: ModelWeights, metadata: ModelMetadata, detector: Detector | null = null) => {
+    if (job.outFolder) await writeModelFolder(job.outFolder, weights, metadata, detector)
+    else await (store as ModelStore).save(modelId, weights, metadata, detector)
     lastSave = { metadata, weights }
     saved = true
   }
@@ -191,12 +192,19 @@ export async function runTrainingJob(job: TrainingJob, callbacks: JobCallbacks):
     const runner = createRunner(last.weights)
     try {
       const heldOut = await heldOutTraining(job.mnistFolder, data.train, job.trainSubset)
-      const calibration = await calibrateOnMnist((p, n) => runner.predict(p, n), heldOut.set, {
-        count: heldOut.count
+      const { calibration, detector } = await calibrateOnMnist(runner, heldOut.set, {
+        count: heldOut.count,
+        layer: featureLayerOf(last.weights)
       })
-      log(`calibration: temperature ${calibration.temperature.toFixed(3)} (${calibration.source})`)
+      log(
+        `calibration: temperature ${calibration.temperature.toFixed(3)} (${calibration.source}); ` +
+          (detector
+            ? `"not a digit" detector threshold ${detector.info.threshold.toPrecision(4)}`
+            : 'too few held-out digits for the "not a digit" detector')
+      )
       const current = await readMetadata(folder).catch(() => null)
-      await save(last.weights, { ...last.metadata, name: current?.name ?? last.metadata.name, calibration })
+      const name = current?.name ?? last.metadata.name
+      await save(last.weights, { ...last.metadata, name, calibration }, detector)
     } finally {
       runner.dispose()
     }

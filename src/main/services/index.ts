@@ -29,14 +29,18 @@ export interface Services {
   dispose(): Promise<void>
 }
 
-export async function createServices({ host, emit, version }: ServiceDeps): Promise<Services> {
+export async function createServices({ host, emit, version, log }: ServiceDeps): Promise<Services> {
   const settings = new SettingsStore(host.dataDir)
   settings.onChange((next) => emit('settings.changed', next))
   const jobs = new JobTracker(host.dataDir)
   // Models live on the backend they were loaded on: a backend switch reloads the active one.
   const engine: EngineService = new EngineService((await settings.get()).backend, () => models.unload())
-  const models: ModelService = new ModelService(host.dataDir, host.resourcesDir, settings, () =>
-    engine.backend()
+  const models: ModelService = new ModelService(
+    host.dataDir,
+    host.resourcesDir,
+    settings,
+    () => engine.backend(),
+    log
   )
   const mnist = new MnistService(host.dataDir, settings)
   const testSets = new TestSetService(models, settings, jobs)

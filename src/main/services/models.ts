@@ -23,7 +23,9 @@ export class ModelService {
     resourcesDir: string,
     private readonly settings: SettingsStore,
     /** Resolves once the tensor backend is chosen: weights must be loaded onto it. */
-    private readonly backendReady: () => Promise<unknown>
+    private readonly backendReady: () => Promise<unknown>,
+    /** Where a model's unusable "not a digit" detector is reported (the model still loads without it). */
+    private readonly log: (line: string) => void = (line) => console.warn(line)
   ) {
     // Every model shipped in resources/models: 'default' (the most accurate) and the paper's MLP.
     const shipped = shippedModels(join(resourcesDir, 'models'))
@@ -48,7 +50,7 @@ export class ModelService {
     const id = await this.activeId()
     if (this.loaded?.id !== id) {
       this.unload()
-      const model = this.backendReady().then(() => this.store.load(id))
+      const model = this.backendReady().then(() => this.load(id))
       this.loaded = { id, model }
       model.catch(() => {
         if (this.loaded?.model === model) this.loaded = null
@@ -60,7 +62,13 @@ export class ModelService {
   /** A model other than the active one, loaded for one task; the caller disposes it. */
   async loadOther(id: string): Promise<LoadedModel> {
     await this.backendReady()
-    return this.store.load(id)
+    return this.load(id)
+  }
+
+  private async load(id: string): Promise<LoadedModel> {
+    const model = await this.store.load(id)
+    if (model.detectorProblem) this.log(`model ${id}: ${model.detectorProblem}`)
+    return model
   }
 
   /**

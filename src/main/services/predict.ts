@@ -1,6 +1,7 @@
 import { toMnistForm, toView28 } from '../../core/preprocess'
 import { argmax10 } from '../../core/evaluation'
 import { assessorFor, DEFAULT_UNSURE_THRESHOLD } from '../../core/calibration'
+import { classify } from '../../core/import/classifier'
 import type { Prediction } from '../../shared/schemas/images'
 import type { GrayImage } from '../../core/preprocess/types'
 import { ServiceError, type Handlers } from '../ipc/router'
@@ -45,8 +46,13 @@ export async function predictGray(
     }
   }
   const model = await models.active()
-  const probabilities = Array.from(await model.predict(form.pixels, 1))
-  const { flag, confidence } = assessorFor(model.metadata, threshold)(probabilities, form.pixels)
+  const outputs = await classify(model, form.pixels, 1, true)
+  const probabilities = Array.from(outputs.probabilities)
+  const { flag, confidence } = assessorFor(model, threshold)(
+    probabilities,
+    form.pixels,
+    outputs.features ?? undefined
+  )
   return {
     flag,
     calibratedConfidence: confidence,

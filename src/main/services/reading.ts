@@ -46,7 +46,7 @@ export function readingHandlers(
       const ink: GrayImage = { width, height, data }
       const model = await models.active()
       const unsure = await threshold()
-      const lines = await readPad({ strokes, ink }, model, assessorFor(model.metadata, unsure))
+      const lines = await readPad({ strokes, ink }, model, assessorFor(model, unsure))
       const count = lines.reduce((n, line) => n + line.digits.length, 0)
       // One digit (or none): the pad's single-digit prediction, exactly as predict.image gives it.
       const box = lines[0]?.digits[0]?.box
@@ -61,7 +61,7 @@ export function readingHandlers(
       const path = checkUserPath(file)
       const image = await decodeOrExplain(path)
       const model = await models.active()
-      const { reading } = await readPageCrops(image, model, assessorFor(model.metadata, await threshold()))
+      const { reading } = await readPageCrops(image, model, assessorFor(model, await threshold()))
       return {
         file: path,
         width: reading.width,

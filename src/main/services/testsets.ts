@@ -69,7 +69,7 @@ export class TestSetService {
             this.jobs.importProgress(progress)
             emit('testset.progress', progress)
           },
-          assess: assessorFor(classifier.metadata, (await this.settings.get()).unsureThreshold)
+          assess: assessorFor(classifier, (await this.settings.get()).unsureThreshold)
         })
         const importId = randomUUID()
         this.results.set(importId, result)

@@ -80,8 +80,8 @@ describe.each(MODELS)('the flag with the shipped model %s', (folder) => {
     expect((await flagOf(form.pixels)).flag).toBe('not-a-digit')
   })
 
-  // The paper's MLP is unsure of letters; the CNN reads them as confident digits (A → 4 at 99.8 %), so for it
-  // "not a digit" only catches scribbles: a limit of softmax confidence, reported rather than hidden.
+  // The paper's MLP is unsure of letters; the CNN reads them as confident digits (A → 4 at 99.8 %): softmax
+  // confidence alone cannot tell, its features can — the "not a digit" detector's tests are in detector.test.ts.
   it.runIf(folder.endsWith('paper-mlp'))(
     'flags letter-like shapes (A, W, E) as not sure or not a digit',
     async () => {

@@ -1,0 +1,300 @@
+/**
+ * The feature-space "not a digit" detector. Softmax confidence cannot tell a letter from a digit (the shipped
+ * CNN reads a hand-drawn A as a 4 at 99.8 %), but the model's inner activations say more (the CNN's last
+ * pooled maps, the MLP's last hidden layer: src/core/model/runner.ts): a digit's activations lie close to the
+ * low-dimensional span of its class's activations on held-out digits, a shape no digit fits sticks out of
+ * every class's span.
+ *
+ * Fitting (on held-out, labelled digits): the activations are L2-normalised; per class c, their mean μ_c and
+ * their top `components` principal directions B_c (subspace iteration, deterministic start). The score of an
+ * activation vector f is the smallest, over the classes, squared residual of f̂ = f/‖f‖ off that class's
+ * principal subspace:  score(f) = min_c ‖(I − B_c B_cᵀ)(f̂ − μ_c)‖²  (a per-class PCA reconstruction error,
+ * the "subspace method"; the class-conditional Gaussian with a shared covariance of Lee et al. 2018 was
+ * measured too and caught far fewer letters at the same false-flag rate; see resources/models/*\/README.md).
+ * The threshold is a high percentile (default 99.5th) of the held-out digits' scores, so genuine digits are
+ * rarely flagged. The arrays (10 × features × (components + 1) floats) live in a sidecar file of the model
+ * folder (DETECTOR_FILE), described and checksummed in metadata.json's calibration.
+ */
+import { createHash } from 'node:crypto'
+import { DETECTOR_FILE, type DetectorInfo } from '../../shared/schemas/calibration'
+import { tf } from '../backend'
+import { Random } from '../model/random'
+
+export { DETECTOR_FILE, DetectorInfoSchema, type DetectorInfo } from '../../shared/schemas/calibration'
+
+const CLASSES = 10
+/**
+ * Principal directions kept per class: a quarter of the features, at most 48 (the CNN's 1024 → 48, the MLP's
+ * 100 → 25). Measured on the shipped CNN (5,000 held-out digits, 99.5th percentile): 32 directions flag 35 % of
+ * a synthetic letter set, 48 flag 75 % (0.6 % of MNIST's test digits, 0.3 % of usps-600), 64 flag 99 % but
+ * also 3-4 % of genuine digits.
+ */
+export function defaultComponents(featureSize: number): number {
+  return Math.max(1, Math.min(48, Math.round(featureSize / 4)))
+}
+/** The held-out digits' score percentile taken as the threshold. */
+export const DEFAULT_PERCENTILE = 99.5
+
+export interface Detector {
+  info: DetectorInfo
+  /** 10 × features: each class's mean normalised activation vector. */
+  means: Float32Array
+  /** 10 × features × components: each class's principal directions, row-major per class. */
+  bases: Float32Array
+}
+
+/** Per detector, each class's ‖μ_c‖² and B_cᵀ μ_c (10 × components), computed once. */
+const meanTerms = new WeakMap<Detector, { norms: Float64Array; projections: Float64Array }>()
+
+function meanTermsOf(detector: Detector): { norms: Float64Array; projections: Float64Array } {
+  const known = meanTerms.get(detector)
+  if (known) return known
+  const { features: size, components } = detector.info
+  const norms = new Float64Array(CLASSES)
+  const projections = new Float64Array(CLASSES * components)
+  for (let c = 0; c < CLASSES; c++) {
+    for (let k = 0; k < size; k++) {
+      const v = detector.means[c * size + k]
+      norms[c] += v * v
+      const row = (c * size + k) * components
+      for (let m = 0; m < components; m++) projections[c * components + m] += v * detector.bases[row + m]
+    }
+  }
+  const terms = { norms, projections }
+  meanTerms.set(detector, terms)
+  return terms
+}
+
+/**
+ * The detector's score of one activation vector (features values from `offset`): larger = less like a digit.
+ * With f̂ normalised, ‖f̂ − μ_c‖² = ‖f̂‖² − 2 f̂·μ_c + ‖μ_c‖² and B_cᵀ(f̂ − μ_c) = B_cᵀ f̂ − B_cᵀ μ_c, so only
+ * the non-zero activations (ReLU maps are sparse) cost work per frame.
+ */
+export function detectorScore(detector: Detector, features: ArrayLike<number>, offset = 0): number {
+  const { features: size, components } = detector.info
+  const { means, bases } = detector
+  const { norms, projections } = meanTermsOf(detector)
+  let norm = 0
+  const nonZero: number[] = []
+  for (let k = 0; k < size; k++) {
+    const v = features[offset + k]
+    if (v !== 0) {
+      nonZero.push(k)
+      norm += v * v
+    }
+  }
+  const scale = norm > 0 ? 1 / Math.sqrt(norm) : 0
+  const self = norm > 0 ? 1 : 0
+  const p = new Float64Array(components)
+  let best = Infinity
+  for (let c = 0; c < CLASSES; c++) {
+    let dot = 0
+    for (let m = 0; m < components; m++) p[m] = -projections[c * components + m]
+    for (const k of nonZero) {
+      const v = features[offset + k] * scale
+      dot += v * means[c * size + k]
+      const row = (c * size + k) * components
+      for (let m = 0; m < components; m++) p[m] += v * bases[row + m]
+    }
+    let inside = 0
+    for (let m = 0; m < components; m++) inside += p[m] * p[m]
+    best = Math.min(best, Math.max(0, self - 2 * dot + norms[c] - inside))
+  }
+  return best
+}
+
+/** True when the detector says the activation vector is no digit. */
+export function isNotADigit(detector: Detector, features: ArrayLike<number>, offset = 0): boolean {
+  return detectorScore(detector, features, offset) > detector.info.threshold
+}
+
+/** Orthonormalises the columns of q (rows×cols, row-major) in place (modified Gram–Schmidt). */
+function orthonormalise(q: Float64Array, rows: number, cols: number): void {
+  for (let j = 0; j < cols; j++) {
+    for (let i = 0; i < j; i++) {
+      let dot = 0
+      for (let r = 0; r < rows; r++) dot += q[r * cols + i] * q[r * cols + j]
+      for (let r = 0; r < rows; r++) q[r * cols + j] -= dot * q[r * cols + i]
+    }
+    let norm = 0
+    for (let r = 0; r < rows; r++) norm += q[r * cols + j] ** 2
+    norm = Math.sqrt(norm)
+    for (let r = 0; r < rows; r++) q[r * cols + j] = norm > 1e-12 ? q[r * cols + j] / norm : 0
+  }
+}
+
+/**
+ * The top `cols` principal directions (size×cols, orthonormal columns) of the rows of x (n×size, centred): the
+ * eigenvectors of the n×n Gram matrix X Xᵀ by subspace iteration from a seeded start, mapped back through Xᵀ
+ * (cheap when n is a few hundred and size 1024). The products run on the tensor backend.
+ */
+function principalDirections(
+  x: Float64Array,
+  n: number,
+  size: number,
+  cols: number,
+  seed: number
+): Float64Array {
+  const random = new Random(seed)
+  const start = Float64Array.from({ length: n * cols }, () => random.normal())
+  orthonormalise(start, n, cols)
+  const xt = tf.tensor2d(Float32Array.from(x), [n, size])
+  const gram = tf.matMul(xt, xt, false, true)
+  try {
+    let q = start
+    for (let iteration = 0; iteration < 60; iteration++) {
+      const next = Float64Array.from(
+        tf.tidy(() => tf.matMul(gram, tf.tensor2d(Float32Array.from(q), [n, cols]))).dataSync()
+      )
+      orthonormalise(next, n, cols)
+      q = next
+    }
+    const back = tf.tidy(() => tf.matMul(xt, tf.tensor2d(Float32Array.from(q), [n, cols]), true, false))
+    const v = Float64Array.from(back.dataSync())
+    back.dispose()
+    orthonormalise(v, size, cols)
+    return v
+  } finally {
+    tf.dispose([xt, gram])
+  }
+}
+
+export interface DetectorFitOptions {
+  components?: number
+  percentile?: number
+  /** The layer the activations come from, in words. */
+  layer: string
+}
+
+/** Held-out digits of each class needed per principal direction kept (fewer digits: fewer directions). */
+const SAMPLES_PER_COMPONENT = 4
+
+/**
+ * Fits the detector on count labelled activation vectors (count×featureSize). Returns it with the held-out
+ * digits' own scores (ascending), from which the threshold was taken; null when some digit has fewer than
+ * 2 · SAMPLES_PER_COMPONENT samples (a subspace fitted on that few would hug them and flag every new digit).
+ */
+export function fitDetector(
+  features: Float32Array,
+  featureSize: number,
+  labels: ArrayLike<number>,
+  options: DetectorFitOptions
+): { detector: Detector; scores: Float64Array } | null {
+  const count = labels.length
+  if (features.length !== count * featureSize) {
+    throw new Error(`expected ${count}×${featureSize} activations, got ${features.length} values`)
+  }
+  const perClass = new Array<number>(CLASSES).fill(0)
+  for (let n = 0; n < count; n++) perClass[labels[n]]++
+  const fewest = Math.min(...perClass)
+  const components = Math.min(
+    options.components ?? defaultComponents(featureSize),
+    featureSize,
+    Math.floor(fewest / SAMPLES_PER_COMPONENT)
+  )
+  if (components < 2) return null
+  const percentile = options.percentile ?? DEFAULT_PERCENTILE
+  const normalised = new Float64Array(features.length)
+  for (let n = 0; n < count; n++) {
+    let norm = 0
+    for (let k = 0; k < featureSize; k++) norm += features[n * featureSize + k] ** 2
+    const scale = norm > 0 ? 1 / Math.sqrt(norm) : 0
+    for (let k = 0; k < featureSize; k++)
+      normalised[n * featureSize + k] = features[n * featureSize + k] * scale
+  }
+  const means = new Float32Array(CLASSES * featureSize)
+  const bases = new Float32Array(CLASSES * featureSize * components)
+  for (let c = 0; c < CLASSES; c++) {
+    const rows: number[] = []
+    for (let n = 0; n < count; n++) if (labels[n] === c) rows.push(n)
+    const mean = new Float64Array(featureSize)
+    for (const n of rows)
+      for (let k = 0; k < featureSize; k++) mean[k] += normalised[n * featureSize + k] / rows.length
+    const centred = new Float64Array(rows.length * featureSize)
+    rows.forEach((n, r) => {
+      for (let k = 0; k < featureSize; k++)
+        centred[r * featureSize + k] = normalised[n * featureSize + k] - mean[k]
+    })
+    means.set(mean, c * featureSize)
+    bases.set(
+      principalDirections(centred, rows.length, featureSize, components, 17 + c),
+      c * featureSize * components
+    )
+  }
+  const partial: Detector = {
+    info: {
+      kind: 'class-subspace',
+      file: DETECTOR_FILE,
+      layer: options.layer,
+      features: featureSize,
+      components,
+      classes: CLASSES,
+      threshold: 1,
+      percentile,
+      samples: count,
+      sha256: '0'.repeat(64)
+    },
+    means,
+    bases
+  }
+  const scores = Float64Array.from({ length: count }, (_, n) =>
+    detectorScore(partial, features, n * featureSize)
+  )
+  scores.sort()
+  const threshold = Math.max(scores[Math.min(count - 1, Math.floor((percentile / 100) * count))], 1e-9)
+  const detector: Detector = { ...partial, info: { ...partial.info, threshold } }
+  detector.info.sha256 = sha256(detectorBytes(detector))
+  return { detector, scores }
+}
+
+function sha256(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex')
+}
+
+/** The sidecar file's bytes: per class, the mean then the basis, float32 little-endian. */
+export function detectorBytes(detector: Detector): Uint8Array {
+  const { features, components } = detector.info
+  const out = new Float32Array(CLASSES * features * (components + 1))
+  for (let c = 0; c < CLASSES; c++) {
+    const at = c * features * (components + 1)
+    out.set(detector.means.subarray(c * features, (c + 1) * features), at)
+    out.set(
+      detector.bases.subarray(c * features * components, (c + 1) * features * components),
+      at + features
+    )
+  }
+  const bytes = new Uint8Array(out.buffer)
+  if (new Uint8Array(Uint16Array.of(1).buffer)[0] !== 1) {
+    for (let i = 0; i < bytes.length; i += 4) bytes.subarray(i, i + 4).reverse()
+  }
+  return bytes
+}
+
+/** The sidecar's expected size in bytes. */
+export function detectorFileBytes(info: DetectorInfo): number {
+  return CLASSES * info.features * (info.components + 1) * 4
+}
+
+/** The detector from its description and its sidecar's bytes; throws an Error saying what is wrong. */
+export function detectorFromBytes(info: DetectorInfo, bytes: Uint8Array): Detector {
+  const expected = detectorFileBytes(info)
+  if (bytes.length !== expected) throw new Error(`holds ${bytes.length} bytes where ${expected} are expected`)
+  if (sha256(bytes) !== info.sha256) throw new Error('its checksum does not match metadata.json')
+  const copy = Uint8Array.from(bytes)
+  if (new Uint8Array(Uint16Array.of(1).buffer)[0] !== 1) {
+    for (let i = 0; i < copy.length; i += 4) copy.subarray(i, i + 4).reverse()
+  }
+  const values = new Float32Array(copy.buffer)
+  for (let i = 0; i < values.length; i++) {
+    if (!Number.isFinite(values[i])) throw new Error(`value ${i} is not a finite number`)
+  }
+  const { features, components } = info
+  const means = new Float32Array(CLASSES * features)
+  const bases = new Float32Array(CLASSES * features * components)
+  for (let c = 0; c < CLASSES; c++) {
+    const at = c * features * (components + 1)
+    means.set(values.subarray(at, at + features), c * features)
+    bases.set(values.subarray(at + features, at + features * (components + 1)), c * features * components)
+  }
+  return { info, means, bases }
+}
