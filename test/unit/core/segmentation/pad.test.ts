@@ -146,6 +146,41 @@ describe('numbers on the pad', () => {
     expect(again).toEqual(four)
   })
 
+  it('flags a remembered digit with the detector features it was read with', async () => {
+    const strokes = writeNumber(['two', 'zero'], 40, 60, 30)
+    const calls: string[] = []
+    const plain = counting([], () => 3)
+    const classifier = {
+      predict: async (pixels: Float32Array, count: number) => {
+        calls.push(`predict ${count}`)
+        return plain.predict(pixels, count)
+      },
+      async predictWithFeatures(pixels: Float32Array, count: number) {
+        calls.push(`features ${count}`)
+        const features = Float32Array.from({ length: count * 2 }, (_, i) => i + 1)
+        return { probabilities: await plain.predict(pixels, count), features, featureSize: 2 }
+      },
+      detector: {} as never
+    }
+    const seen: (number[] | undefined)[] = []
+    const assess = (_p: ArrayLike<number>, _x: Float32Array, features?: ArrayLike<number>) => {
+      seen.push(features ? Array.from(features) : undefined)
+      return { flag: 'sure' as const, confidence: 1 }
+    }
+    // Read first without flags (no features asked for), then with them: the features are computed then…
+    await readPad(pad(strokes), classifier)
+    await readPad(pad(strokes), classifier, assess)
+    // …and remembered with the reading.
+    await readPad(pad(strokes), classifier, assess)
+    expect(calls).toEqual(['predict 2', 'features 2'])
+    expect(seen).toEqual([
+      [1, 2],
+      [3, 4],
+      [1, 2],
+      [3, 4]
+    ])
+  })
+
   it('reads nothing from an empty pad', () => {
     expect(segmentPad({ strokes: [], ink: { width: 40, height: 20, data: new Uint8Array(800) } })).toEqual([])
   })
