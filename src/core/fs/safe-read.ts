@@ -133,8 +133,8 @@ async function readHandle(file: string, handle: FileHandle, limits: ReadLimits):
   return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, total)
 }
 
-/** Reads a whole regular file (links followed) of at most `maxBytes`; throws SafeReadError otherwise. */
-export async function readRegularFile(file: string, limits: ReadLimits): Promise<Buffer> {
+/** Opens `file` for reading, hands the handle to `use` and closes it; every failure as a SafeReadError. */
+async function withReadHandle<T>(file: string, use: (handle: FileHandle) => Promise<T>): Promise<T> {
   let handle: FileHandle
   try {
     handle = await open(file, READ_FLAGS)
@@ -142,12 +142,17 @@ export async function readRegularFile(file: string, limits: ReadLimits): Promise
     throw await openError(file, error)
   }
   try {
-    return await readHandle(file, handle, limits)
+    return await use(handle)
   } catch (error) {
     throw await asSafeReadError(file, error)
   } finally {
     await handle.close().catch(() => undefined)
   }
+}
+
+/** Reads a whole regular file (links followed) of at most `maxBytes`; throws SafeReadError otherwise. */
+export function readRegularFile(file: string, limits: ReadLimits): Promise<Buffer> {
+  return withReadHandle(file, (handle) => readHandle(file, handle, limits))
 }
 
 /** readRegularFile as UTF-8 text. */
@@ -161,13 +166,7 @@ export async function streamRegularFile(
   maxBytes: number,
   onChunk: (chunk: Buffer) => void
 ): Promise<number> {
-  let handle: FileHandle
-  try {
-    handle = await open(file, READ_FLAGS)
-  } catch (error) {
-    throw await openError(file, error)
-  }
-  try {
+  return withReadHandle(file, async (handle) => {
     const info = await handle.stat()
     if (!info.isFile()) throw notRegular(file, info)
     if (info.size > maxBytes) throw tooLarge(file, info.size, maxBytes)
@@ -180,11 +179,7 @@ export async function streamRegularFile(
       if (total > maxBytes) throw tooLarge(file, null, maxBytes)
       onChunk(chunk.subarray(0, bytesRead))
     }
-  } catch (error) {
-    throw await asSafeReadError(file, error)
-  } finally {
-    await handle.close().catch(() => undefined)
-  }
+  })
 }
 
 /**
