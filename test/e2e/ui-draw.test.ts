@@ -1,17 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startWebApp, type RunningApp } from './harness'
-import { callService, drawStroke, ONE, openView, predictedDigit, saveScreenshot, SEVEN } from './ui-helpers'
+import { describe, expect, it } from 'vitest'
+import { callService, drawStroke, ONE, predictedDigit, saveScreenshot, SEVEN, webAppAt } from './ui-helpers'
 
 describe('Draw: a digit drawn with the mouse is recognised live', () => {
-  let running: RunningApp
-
-  beforeAll(async () => {
-    running = await startWebApp()
-    await openView(running.page, 'draw')
-  })
-  afterAll(async () => {
-    await running?.close()
-  })
+  const running = webAppAt('draw')
 
   it('starts in the friendly empty state', async () => {
     const { page } = running

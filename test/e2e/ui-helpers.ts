@@ -2,11 +2,48 @@
 import { mkdirSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { expect } from 'vitest'
+import { afterAll, beforeAll, expect } from 'vitest'
 import type { Page } from 'playwright-core'
-import { screenshotsDir, sharedData } from './harness'
+import { screenshotsDir, sharedData, startWebApp, type RunningApp } from './harness'
 
 export type ViewId = 'draw' | 'read' | 'train' | 'testsets' | 'models' | 'collection' | 'settings'
+
+/**
+ * The web app of a describe block: started and opened at `view` before its tests, closed after them. The
+ * fields read the app started for the block, so tests use it as they would the app itself.
+ */
+export function webAppAt(view: ViewId): RunningApp {
+  let started: RunningApp | undefined
+  const current = (): RunningApp => {
+    if (!started) throw new Error('the web app of this block has not started')
+    return started
+  }
+  beforeAll(async () => {
+    started = await startWebApp()
+    await openView(started.page, view)
+  })
+  afterAll(async () => {
+    await started?.close()
+  })
+  return {
+    get app() {
+      return current().app
+    },
+    get url() {
+      return current().url
+    },
+    get page() {
+      return current().page
+    },
+    get browser() {
+      return current().browser
+    },
+    get logs() {
+      return current().logs
+    },
+    close: () => current().close()
+  }
+}
 
 /** Waits for the shell (app.info and settings loaded), then opens a view from the sidebar. */
 export async function openView(page: Page, view: ViewId): Promise<void> {

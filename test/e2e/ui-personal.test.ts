@@ -4,8 +4,7 @@
  * from a few drawn samples shows accuracy before → after and keeps a new model.
  */
 import type { Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startWebApp, type RunningApp } from './harness'
+import { describe, expect, it } from 'vitest'
 import {
   callService,
   drawStroke,
@@ -13,7 +12,8 @@ import {
   openView,
   predictedDigit,
   saveScreenshot,
-  SEVEN
+  SEVEN,
+  webAppAt
 } from './ui-helpers'
 import { hasMnist } from '../support/paths'
 
@@ -50,15 +50,7 @@ async function modelCount(page: Page): Promise<number> {
 }
 
 describe('Your handwriting: a correction from the pad is kept, listed and deleted', () => {
-  let running: RunningApp
-
-  beforeAll(async () => {
-    running = await startWebApp()
-    await openView(running.page, 'draw')
-  })
-  afterAll(async () => {
-    await running?.close()
-  })
+  const running = webAppAt('draw')
 
   it('"It was a 4" stores the drawing; the collection counts it; deleting it empties the collection', async () => {
     const { page } = running
@@ -79,15 +71,7 @@ describe('Your handwriting: a correction from the pad is kept, listed and delete
 })
 
 describe.skipIf(!hasMnist())('Train a CNN briefly, then teach the model from drawn samples', () => {
-  let running: RunningApp
-
-  beforeAll(async () => {
-    running = await startWebApp()
-    await openView(running.page, 'train')
-  })
-  afterAll(async () => {
-    await running?.close()
-  })
+  const running = webAppAt('train')
 
   it('trains the CNN on a small subset from the Train view: curves, and the kept model is a CNN', async () => {
     const { page } = running

@@ -1,7 +1,6 @@
 import type { Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startWebApp, type RunningApp } from './harness'
-import { callService, openView, saveScreenshot } from './ui-helpers'
+import { describe, expect, it } from 'vitest'
+import { callService, saveScreenshot, webAppAt } from './ui-helpers'
 
 /** Digits as strokes in a cell (fractions: x across the cell, y down the pad's height). */
 const TWO: [number, number][][] = [
@@ -57,15 +56,7 @@ async function writeNumber(page: Page, digits: [number, number][][][]): Promise<
 }
 
 describe('Draw: a number written on the pad is read whole', () => {
-  let running: RunningApp
-
-  beforeAll(async () => {
-    running = await startWebApp()
-    await openView(running.page, 'draw')
-  })
-  afterAll(async () => {
-    await running?.close()
-  })
+  const running = webAppAt('draw')
 
   it('reads "2026" written with mouse strokes from the status element, with a box over each digit', async () => {
     const { page } = running

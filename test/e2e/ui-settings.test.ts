@@ -1,17 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startWebApp, type RunningApp } from './harness'
-import { callService, drawStroke, openView, predictedDigit, SEVEN } from './ui-helpers'
+import { describe, expect, it } from 'vitest'
+import { callService, drawStroke, openView, predictedDigit, SEVEN, webAppAt } from './ui-helpers'
 
 describe('Settings: the backend choice, and settings that follow main', () => {
-  let running: RunningApp
-
-  beforeAll(async () => {
-    running = await startWebApp()
-    await openView(running.page, 'settings')
-  })
-  afterAll(async () => {
-    await running?.close()
-  })
+  const running = webAppAt('settings')
 
   const runningBackend = () => running.page.getByTestId('backend-running').getAttribute('data-backend')
 

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { sharedData, startWebApp, type RunningApp } from './harness'
-import { openView, saveScreenshot } from './ui-helpers'
+import { describe, expect, it } from 'vitest'
+import { sharedData } from './harness'
+import { saveScreenshot, webAppAt } from './ui-helpers'
 import { hasUsps } from '../support/paths'
 
 interface ShownRow {
@@ -36,16 +36,8 @@ function csvFields(line: string): string[] {
 }
 
 describe.skipIf(!hasUsps())('Test sets: importing the 600 hand-written digits', () => {
-  let running: RunningApp
+  const running = webAppAt('testsets')
   const shown: ShownRow[] = []
-
-  beforeAll(async () => {
-    running = await startWebApp()
-    await openView(running.page, 'testsets')
-  })
-  afterAll(async () => {
-    await running?.close()
-  })
 
   it('imports with progress and shows the per-digit table', async () => {
     const { page } = running

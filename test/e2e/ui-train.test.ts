@@ -1,21 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startWebApp, type RunningApp } from './harness'
-import { mnistFolder, openView, saveScreenshot } from './ui-helpers'
+import { describe, expect, it } from 'vitest'
+import type { RunningApp } from './harness'
+import { mnistFolder, openView, saveScreenshot, webAppAt } from './ui-helpers'
 import { hasMnist } from '../support/paths'
 
 const points = async (running: RunningApp, chart: string): Promise<number> =>
   Number(await running.page.getByTestId(chart).getAttribute('data-points'))
 
 describe.skipIf(!hasMnist())('Train: a short run on an MNIST subset draws live curves', () => {
-  let running: RunningApp
-
-  beforeAll(async () => {
-    running = await startWebApp()
-    await openView(running.page, 'train')
-  })
-  afterAll(async () => {
-    await running?.close()
-  })
+  const running = webAppAt('train')
 
   it('shows the paper’s hyperparameters as defaults', async () => {
     const { page } = running
