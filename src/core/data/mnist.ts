@@ -69,13 +69,14 @@ async function readSet(folder: string, images: MnistFileKey, labels: MnistFileKe
   const bad = y.data.findIndex((label) => label > 9)
   if (bad >= 0)
     throw new DataFileError('mismatch', labelFile, `label ${y.data[bad]} at index ${bad} is not 0..9`)
-  const count = Math.min(x.dims[0], limit ?? Infinity)
-  const set: DigitSet = {
-    count,
-    images: x.data.subarray(0, count * PIXELS),
-    labels: y.data.subarray(0, count)
-  }
+  const set = firstDigits({ count: x.dims[0], images: x.data, labels: y.data }, limit)
   return { set, files: [imageFile, labelFile] }
+}
+
+/** The first `limit` digits of a set (all of them without a limit), sharing its memory. */
+export function firstDigits(set: DigitSet, limit?: number): DigitSet {
+  const count = Math.min(set.count, limit ?? Infinity)
+  return { count, images: set.images.subarray(0, count * PIXELS), labels: set.labels.subarray(0, count) }
 }
 
 /** Only the test set (for evaluation), with its files' checksums. */

@@ -13,7 +13,7 @@ import {
   type TrainingStatus
 } from '../../shared/schemas/training'
 import { selectBackend, type BackendPreference } from '../backend'
-import { loadMnist, type DigitSet } from '../data/mnist'
+import { firstDigits, loadMnist, type DigitSet } from '../data/mnist'
 import { buildMetadata } from '../models/metadata'
 import { ModelStore, slugify } from '../models/store'
 import { assertModelTarget, readMetadata, writeModelFolder } from '../models/format'
@@ -72,14 +72,11 @@ export interface JobCallbacks {
  * The training images to calibrate on: after a training subset, the images of the file the model never saw
  * (up to 5,000 from its end); after all of them, the last 5,000 (trained on, shown freshly augmented).
  */
-async function heldOutTraining(
-  folder: string,
-  trained: DigitSet,
-  subset: number | undefined
-): Promise<{ set: DigitSet; count: number }> {
-  const full = subset === undefined ? trained : (await loadMnist(folder, { testLimit: 1 })).train
-  const unseen = full.count - trained.count
-  return unseen > 0 ? { set: full, count: Math.min(5000, unseen) } : { set: trained, count: 5000 }
+function heldOutTraining(file: DigitSet, trained: number): { set: DigitSet; count: number } {
+  const unseen = file.count - trained
+  return unseen > 0
+    ? { set: file, count: Math.min(5000, unseen) }
+    : { set: firstDigits(file, trained), count: 5000 }
 }
 
 export async function runTrainingJob(job: TrainingJob, callbacks: JobCallbacks): Promise<JobResult> {
@@ -130,11 +127,10 @@ export async function runTrainingJob(job: TrainingJob, callbacks: JobCallbacks):
     message: `Loading MNIST from ${job.mnistFolder}`,
     ...(job.outFolder ? {} : { modelId })
   })
-  const data = await loadMnist(job.mnistFolder, {
-    trainLimit: job.trainSubset,
-    testLimit: job.testSubset
-  }).catch(releaseAndThrow)
-  log(`MNIST: ${data.train.count} training and ${data.test.count} test images`)
+  // All training images are read (the file is read whole either way): those after a subset calibrate it.
+  const data = await loadMnist(job.mnistFolder, { testLimit: job.testSubset }).catch(releaseAndThrow)
+  const trainSet = firstDigits(data.train, job.trainSubset)
+  log(`MNIST: ${trainSet.count} training and ${data.test.count} test images`)
   let currentName = name
   let deleted = false
 
@@ -155,7 +151,7 @@ export async function runTrainingJob(job: TrainingJob, callbacks: JobCallbacks):
       status('running', `Training on ${backend.name}, ${choice.kind} step`)
     },
     hyperparameters: hp,
-    train: data.train,
+    train: trainSet,
     test: data.test,
     control: callbacks.control,
     onProgress: onEvent,
@@ -174,7 +170,7 @@ export async function runTrainingJob(job: TrainingJob, callbacks: JobCallbacks):
         name: currentName,
         hyperparameters: { ...hp, epochs: summary.epoch },
         epochsCompleted: summary.epoch,
-        trainSamples: data.train.count,
+        trainSamples: trainSet.count,
         dataChecksums: data.checksums,
         testAccuracy: summary.testAccuracy,
         testLoss: summary.testLoss,
@@ -191,7 +187,7 @@ export async function runTrainingJob(job: TrainingJob, callbacks: JobCallbacks):
     status('saving', 'Calibrating the confidences')
     const runner = createRunner(last.weights)
     try {
-      const heldOut = await heldOutTraining(job.mnistFolder, data.train, job.trainSubset)
+      const heldOut = heldOutTraining(data.train, trainSet.count)
       const { calibration, detector } = await calibrateOnMnist(runner, heldOut.set, {
         count: heldOut.count,
         layer: featureLayerOf(last.weights)
