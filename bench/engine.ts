@@ -6,7 +6,7 @@
  * CNN on the lean step).
  */
 import { tf, useBackend } from '../src/core/backend'
-import { loadMnist } from '../src/core/data'
+import { firstDigits, loadMnist } from '../src/core/data/mnist'
 import type { EpochTimes } from '../src/core/training/graph/timing'
 import { train } from '../src/core/training/trainer'
 import { toUnitPixels } from '../src/core/training/tensors'
@@ -49,17 +49,8 @@ async function main(): Promise<void> {
   const trainCount = Math.round(full.train.count * fraction)
   // The CNN's per-epoch test pass over 10,000 images would dwarf a timed fraction on wasm and cpu: a part of it.
   const testCount = architecture === 'cnn' && fraction < 1 ? Math.min(full.test.count, 1000) : full.test.count
-  const testSet = {
-    count: testCount,
-    images: full.test.images.subarray(0, testCount * 784),
-    labels: full.test.labels.subarray(0, testCount)
-  }
-  const trainSet = {
-    ...full.train,
-    count: trainCount,
-    images: full.train.images.subarray(0, trainCount * 784),
-    labels: full.train.labels.subarray(0, trainCount)
-  }
+  const testSet = firstDigits(full.test, testCount)
+  const trainSet = firstDigits(full.train, trainCount)
   const batchesPerEpoch = Math.ceil(trainCount / 100)
   const epochSeconds: number[] = []
   const epochTimes: EpochTimes[] = []
