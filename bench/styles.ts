@@ -10,7 +10,7 @@ import { selectBackend } from '../src/core/backend'
 import { loadMnistTest, PIXELS, type DigitSet } from '../src/core/data/mnist'
 import { readModelFolder } from '../src/core/models'
 import { Random } from '../src/core/model/random'
-import { accuracyOf } from '../src/core/personal/tune'
+import { accuracyOf, asDigitSet } from '../src/core/personal/tune'
 import { crossSeven, flagOne } from '../src/core/training/styles'
 import { shippedModelDirs } from './models'
 
@@ -34,11 +34,7 @@ function styledSets(
     plain.push(image)
     styled.push(copy)
   }
-  const asSet = (images: Uint8Array[]): DigitSet => {
-    const bytes = new Uint8Array(images.length * PIXELS)
-    images.forEach((image, n) => bytes.set(image, n * PIXELS))
-    return { count: images.length, images: bytes, labels: new Uint8Array(images.length).fill(label) }
-  }
+  const asSet = (images: Uint8Array[]) => asDigitSet(images.map((bytes) => ({ label, bytes })))
   return { plain: asSet(plain), styled: asSet(styled) }
 }
 

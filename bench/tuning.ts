@@ -10,10 +10,10 @@ import path from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
 import { selectBackend } from '../src/core/backend'
-import { loadMnist, PIXELS, type DigitSet } from '../src/core/data/mnist'
+import { loadMnist } from '../src/core/data/mnist'
 import { readModelFolder } from '../src/core/models'
 import { labelledForms, type LabelledForm } from '../src/core/personal/folder'
-import { accuracyOf, tuneModel } from '../src/core/personal/tune'
+import { accuracyOf, asDigitSet, tuneModel } from '../src/core/personal/tune'
 import type { Hyperparameters } from '../src/shared/schemas/training'
 import { shippedModelDirs } from './models'
 
@@ -41,12 +41,8 @@ export function splitByFileOrder(
 }
 
 const asBytes = (pixels: Float32Array) => Uint8Array.from(pixels, (v) => Math.round(v * 255))
-
-function asDigitSet(forms: LabelledForm[]): DigitSet {
-  const images = new Uint8Array(forms.length * PIXELS)
-  forms.forEach((f, i) => images.set(asBytes(f.pixels), i * PIXELS))
-  return { count: forms.length, images, labels: Uint8Array.from(forms, (f) => f.label) }
-}
+const asSamples = (forms: LabelledForm[]) =>
+  forms.map((f, i) => ({ id: String(i), label: f.label, bytes: asBytes(f.pixels) }))
 
 export async function benchTuning(
   dirs = shippedModelDirs(),
@@ -57,8 +53,8 @@ export async function benchTuning(
   const mnist = await loadMnist(MNIST)
   const { forms } = await labelledForms(USPS)
   const { first, last } = splitByFileOrder(forms, 30)
-  const lastSet = asDigitSet(last)
-  const samples = first.map((f, i) => ({ id: String(i), label: f.label, bytes: asBytes(f.pixels) }))
+  const lastSet = asDigitSet(asSamples(last))
+  const samples = asSamples(first)
   const out: Record<string, unknown>[] = []
   for (const dir of dirs) {
     const base = await readModelFolder(dir)

@@ -77,7 +77,8 @@ export function splitHeldOut(samples: TrainingSample[]): {
   return { train: trainPart, heldOut }
 }
 
-function asDigitSet(samples: TrainingSample[]): DigitSet {
+/** Labelled samples as one DigitSet (bytes, in their order). */
+export function asDigitSet(samples: Pick<TrainingSample, 'label' | 'bytes'>[]): DigitSet {
   const images = new Uint8Array(samples.length * PIXELS)
   samples.forEach((s, i) => images.set(s.bytes, i * PIXELS))
   return { count: samples.length, images, labels: Uint8Array.from(samples, (s) => s.label) }
