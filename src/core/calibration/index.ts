@@ -27,6 +27,7 @@ export {
 } from '../../shared/schemas/calibration'
 import { DEFAULT_UNSURE_THRESHOLD, type Calibration, type Flag } from '../../shared/schemas/calibration'
 import { isNotADigit, type Detector } from './detector'
+import { formInkBox } from '../preprocess/form-box'
 
 export interface Assessment {
   flag: Flag
@@ -113,25 +114,15 @@ export function calibrate(
  * areas fill it (a test-made scribble: 0.90).
  */
 export function inkFill(pixels: Float32Array, offset = 0): number {
-  const side = 28
-  let top = side
-  let bottom = -1
-  let left = side
-  let right = -1
+  const box = formInkBox(pixels, 0.3, offset)
+  if (!box) return 0
+  const width = box.right - box.left + 1
+  const height = box.bottom - box.top + 1
+  if (width < 10 || height < 10) return 0
   let ink = 0
-  for (let y = 0; y < side; y++) {
-    for (let x = 0; x < side; x++) {
-      if (pixels[offset + y * side + x] < 0.3) continue
-      ink++
-      if (y < top) top = y
-      if (y > bottom) bottom = y
-      if (x < left) left = x
-      if (x > right) right = x
-    }
-  }
-  const width = right - left + 1
-  const height = bottom - top + 1
-  return width < 10 || height < 10 ? 0 : ink / (width * height)
+  for (let y = box.top; y <= box.bottom; y++)
+    for (let x = box.left; x <= box.right; x++) if (pixels[offset + y * 28 + x] >= 0.3) ink++
+  return ink / (width * height)
 }
 
 /**

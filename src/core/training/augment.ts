@@ -10,6 +10,7 @@
  */
 import type { Augmentation } from '../../shared/schemas/training'
 import type { Random } from '../model/random'
+import { formInkBox } from '../preprocess/form-box'
 import { addWritingStyle } from './styles'
 
 const SIDE = 28
@@ -144,21 +145,10 @@ export function breakStrokes(image: Float32Array, offset: number, random: Random
 
 /** Cuts 1–3 px off one side (top, bottom, left or right) of the ink's bounding box of a float image. */
 export function cropEdge(image: Float32Array, offset: number, random: Random): void {
-  let top = SIDE
-  let bottom = -1
-  let left = SIDE
-  let right = -1
-  for (let y = 0; y < SIDE; y++) {
-    for (let x = 0; x < SIDE; x++) {
-      if (image[offset + y * SIDE + x] > 0.1) {
-        top = Math.min(top, y)
-        bottom = Math.max(bottom, y)
-        left = Math.min(left, x)
-        right = Math.max(right, x)
-      }
-    }
-  }
-  if (bottom < 0) return
+  // ≥ 0.1 is > 0.1 here: no float32 equals the double 0.1.
+  const box = formInkBox(image, 0.1, offset)
+  if (!box) return
+  const { top, bottom, left, right } = box
   const cut = 1 + random.int(3)
   const side = random.int(4)
   for (let y = 0; y < SIDE; y++) {

@@ -6,6 +6,7 @@
  * through a 1 is not.
  */
 import type { Random } from '../model/random'
+import { formInkBox } from '../preprocess/form-box'
 
 const SIDE = 28
 /** Share of the 7s that get a cross bar and of the 1s that get a flag (a third of those also a base). */
@@ -16,21 +17,6 @@ const INK = 128
 interface Point {
   x: number
   y: number
-}
-
-/** Ink rows of the image: first and last row with a pixel ≥ INK, or null for an empty image. */
-function inkRows(image: Uint8Array): { top: number; bottom: number } | null {
-  let top = -1
-  let bottom = -1
-  for (let y = 0; y < SIDE; y++) {
-    for (let x = 0; x < SIDE; x++) {
-      if (image[y * SIDE + x] < INK) continue
-      if (top < 0) top = y
-      bottom = y
-      break
-    }
-  }
-  return top < 0 ? null : { top, bottom }
 }
 
 /** Mean column of the ink in row y, or null when the row has none. */
@@ -69,9 +55,9 @@ export function drawStroke(image: Uint8Array, a: Point, b: Point, halfWidth: num
 
 /** A short bar across the stem of a 7, a little below half its height. False when the 7 has no stem there. */
 export function crossSeven(image: Uint8Array, random: Random): boolean {
-  const rows = inkRows(image)
-  if (!rows || rows.bottom - rows.top < 10) return false
-  const y = Math.round(rows.top + random.uniform(0.45, 0.6) * (rows.bottom - rows.top))
+  const box = formInkBox(image, INK)
+  if (!box || box.bottom - box.top < 10) return false
+  const y = Math.round(box.top + random.uniform(0.45, 0.6) * (box.bottom - box.top))
   const x = inkCentre(image, y)
   if (x === null) return false
   const half = random.uniform(2.5, 4.5)
@@ -82,23 +68,23 @@ export function crossSeven(image: Uint8Array, random: Random): boolean {
 
 /** A flag down and to the left from the top of a 1, and sometimes a base under it. */
 export function flagOne(image: Uint8Array, random: Random): boolean {
-  const rows = inkRows(image)
-  if (!rows || rows.bottom - rows.top < 10) return false
-  const top = inkCentre(image, rows.top)
+  const box = formInkBox(image, INK)
+  if (!box || box.bottom - box.top < 10) return false
+  const top = inkCentre(image, box.top)
   if (top === null) return false
   const width = random.uniform(0.8, 1.3)
   const length = random.uniform(3, 6)
   const angle = (random.uniform(25, 55) * Math.PI) / 180
   drawStroke(
     image,
-    { x: top, y: rows.top },
-    { x: top - length * Math.cos(angle), y: rows.top + length * Math.sin(angle) },
+    { x: top, y: box.top },
+    { x: top - length * Math.cos(angle), y: box.top + length * Math.sin(angle) },
     width
   )
-  const bottom = inkCentre(image, rows.bottom)
+  const bottom = inkCentre(image, box.bottom)
   if (bottom !== null && random.next() < 1 / 3) {
     const half = random.uniform(2.5, 4.5)
-    drawStroke(image, { x: bottom - half, y: rows.bottom }, { x: bottom + half, y: rows.bottom }, width)
+    drawStroke(image, { x: bottom - half, y: box.bottom }, { x: bottom + half, y: box.bottom }, width)
   }
   return true
 }
