@@ -14,6 +14,8 @@ import type { ModelMetadata } from '../../shared/schemas/models'
 import type { TuningReport } from '../../shared/schemas/personal'
 import {
   HyperparametersSchema,
+  AugmentationSchema,
+  type Augmentation,
   type Hyperparameters,
   type TrainingEvent,
   type TrainingStatus
@@ -27,6 +29,7 @@ import { createRunner, featureLayerOf, type ModelWeights } from '../model/weight
 import { ModelStore, slugify } from '../models/store'
 import { writeModelFolder } from '../models/format'
 import { toUnitPixels } from '../training/tensors'
+import { createAugmenter, type Augmenter } from '../training/augment'
 import { train, type TrainingControl } from '../training/trainer'
 import type { StepChoice } from '../training/graph'
 import type { TrainingSample } from './store'
@@ -36,7 +39,33 @@ const DEFAULT_EPOCHS = 5
 /** Each run sees about this many personal samples per epoch (repeats of a small collection). */
 const PERSONAL_PER_EPOCH = 1200
 
+/** How a tuning run mixes and trains (the defaults are the shipped recipe; the bench compares others). */
+export interface TuneRecipe {
+  /** Share of personal samples (with their repeats) in each epoch's training set. */
+  personalShare: number
+  /** Extra augmentation for the personal samples only, drawn once per repeat (null: none). */
+  personalAugmentation: Partial<Augmentation> | null
+  /** Learning rate at the start, as a fraction of the base model's. */
+  learningRateFactor: number
+  averageLastEpochs: number
+  /** Train only the dense layers (the CNN's convolutions, the MLP's first hidden layer stay). */
+  freezeFeatures: boolean
+  /** The MNIST images are augmented as the base model's training was (else only the run's mild affine). */
+  rehearseWithBaseAugmentation: boolean
+}
+
+export const DEFAULT_RECIPE: TuneRecipe = {
+  personalShare: 0.25,
+  personalAugmentation: null,
+  learningRateFactor: 1 / 3,
+  averageLastEpochs: 0,
+  freezeFeatures: false,
+  rehearseWithBaseAugmentation: false
+}
+
 export interface TuneInput {
+  /** Recipe changes (the bench's comparisons). */
+  recipe?: Partial<TuneRecipe>
   base: { id: string; metadata: ModelMetadata; weights: ModelWeights }
   samples: TrainingSample[]
   mnist: { train: DigitSet; test: DigitSet; checksums: Record<string, string> }
@@ -84,26 +113,67 @@ export function asDigitSet(samples: Pick<TrainingSample, 'label' | 'bytes'>[]): 
   return { count: samples.length, images, labels: Uint8Array.from(samples, (s) => s.label) }
 }
 
-/** Personal samples repeated to about PERSONAL_PER_EPOCH, plus three times as many MNIST training images. */
-export function mixedSet(personal: TrainingSample[], mnist: DigitSet, seed: number): DigitSet {
+/** Copies of images[indices] through an augmenter, as bytes. */
+function augmentedBytes(images: Uint8Array, indices: Int32Array, augment: Augmenter): Uint8Array {
+  const floats = new Float32Array(indices.length * PIXELS)
+  augment(images, indices, floats)
+  return Uint8Array.from(floats, (v) => Math.round(v * 255))
+}
+
+export interface MixOptions {
+  /** Share of the personal samples (with their repeats) in the set. */
+  share?: number
+  /** Every repeat of the personal samples after the first is a copy augmented this way. */
+  personalAugmentation?: Partial<Augmentation> | null
+  /** The MNIST images are copies augmented this way. */
+  mnistAugmentation?: Partial<Augmentation> | null
+}
+
+/**
+ * Personal samples repeated to about PERSONAL_PER_EPOCH, plus MNIST training images (a seeded random choice)
+ * so that the personal ones are `share` of the set.
+ */
+export function mixedSet(
+  personal: TrainingSample[],
+  mnist: DigitSet,
+  seed: number,
+  options: MixOptions = {}
+): DigitSet {
+  const share = options.share ?? DEFAULT_RECIPE.personalShare
   const repeats = Math.max(1, Math.min(50, Math.round(PERSONAL_PER_EPOCH / Math.max(1, personal.length))))
   const personalCount = personal.length * repeats
-  const mnistCount = Math.min(mnist.count, Math.max(4000, 3 * personalCount))
-  const order = new Random(seed).permutation(mnist.count)
+  // A small collection still gets 4000 MNIST images at a quarter's share (in proportion at other shares).
+  const minimumMnist = Math.round((4000 * (1 - share)) / (3 * share))
+  const mnistCount = Math.min(
+    mnist.count,
+    Math.max(minimumMnist, Math.round((personalCount * (1 - share)) / share))
+  )
+  const random = new Random(seed)
+  const order = random.permutation(mnist.count).subarray(0, mnistCount)
   const count = personalCount + mnistCount
   const images = new Uint8Array(count * PIXELS)
   const labels = new Uint8Array(count)
-  let at = 0
+  const own = asDigitSet(personal)
+  const all = Int32Array.from({ length: own.count }, (_, i) => i)
+  const augmenter = (settings: Partial<Augmentation> | null | undefined, forLabels: Uint8Array) =>
+    settings ? createAugmenter(AugmentationSchema.parse(settings), random, forLabels) : null
+  const personalAugment = augmenter(options.personalAugmentation, own.labels)
   for (let r = 0; r < repeats; r++) {
-    for (const s of personal) {
-      images.set(s.bytes, at * PIXELS)
-      labels[at++] = s.label
-    }
+    const at = r * own.count
+    images.set(
+      r > 0 && personalAugment ? augmentedBytes(own.images, all, personalAugment) : own.images,
+      at * PIXELS
+    )
+    labels.set(own.labels, at)
   }
+  const mnistAugment = augmenter(options.mnistAugmentation, mnist.labels)
+  if (mnistAugment) images.set(augmentedBytes(mnist.images, order, mnistAugment), personalCount * PIXELS)
   for (let i = 0; i < mnistCount; i++) {
     const src = order[i]
-    images.set(mnist.images.subarray(src * PIXELS, (src + 1) * PIXELS), at * PIXELS)
-    labels[at++] = mnist.labels[src]
+    if (!mnistAugment) {
+      images.set(mnist.images.subarray(src * PIXELS, (src + 1) * PIXELS), (personalCount + i) * PIXELS)
+    }
+    labels[personalCount + i] = mnist.labels[src]
   }
   return { count, images, labels }
 }
@@ -129,6 +199,11 @@ export function accuracyOf(weights: ModelWeights, set: DigitSet): number | null 
   }
 }
 
+/** The parameters of the feature layers: the CNN's two convolutions, the MLP's first hidden layer. */
+export function featureParams(weights: ModelWeights): number[] {
+  return isCnnWeights(weights) ? [0, 1, 2, 3] : [0, 1]
+}
+
 export async function tuneModel(input: TuneInput): Promise<TuneResult> {
   const started = performance.now()
   const { base, mnist } = input
@@ -137,6 +212,7 @@ export async function tuneModel(input: TuneInput): Promise<TuneResult> {
   const heldOutSet = asDigitSet(heldOut)
   const seed = input.seed ?? 1
   const epochs = input.epochs ?? DEFAULT_EPOCHS
+  const recipe = { ...DEFAULT_RECIPE, ...input.recipe }
   const baseHp = base.metadata.hyperparameters
   const hp = HyperparametersSchema.parse({
     ...baseHp,
@@ -144,9 +220,9 @@ export async function tuneModel(input: TuneInput): Promise<TuneResult> {
     ...(isCnnWeights(base.weights) ? { cnn: base.weights.settings } : {}),
     epochs,
     seed,
-    learningRate: baseHp.learningRate / 3,
+    learningRate: baseHp.learningRate * recipe.learningRateFactor,
     finalLearningRate: baseHp.learningRate / 100,
-    averageLastEpochs: 0,
+    averageLastEpochs: recipe.averageLastEpochs,
     augmentation: { affine: true, rotationDegrees: 8, scaleMin: 0.9, scaleMax: 1.1, shiftPixels: 1 },
     ...input.hyperparameters
   })
@@ -166,9 +242,14 @@ export async function tuneModel(input: TuneInput): Promise<TuneResult> {
   })
   const result = await train({
     hyperparameters: hp,
-    train: mixedSet(personalTrain, mnist.train, seed),
+    train: mixedSet(personalTrain, mnist.train, seed, {
+      share: recipe.personalShare,
+      personalAugmentation: recipe.personalAugmentation,
+      mnistAugmentation: recipe.rehearseWithBaseAugmentation ? baseHp.augmentation : null
+    }),
     test: mnist.test,
     initialWeights: base.weights,
+    frozen: recipe.freezeFeatures ? featureParams(base.weights) : undefined,
     control: input.control,
     onProgress: emit,
     onEpoch: ({ summary }) => emit(summary)

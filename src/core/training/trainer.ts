@@ -52,6 +52,8 @@ export interface TrainOptions {
   step?: StepPreference
   /** Told which step runs, before the first batch. */
   onStep?: (choice: StepChoice) => void
+  /** Indices of parameter tensors (kernel, bias per layer, in order) kept as they are (fine-tuning). */
+  frozen?: readonly number[]
 }
 
 export interface TrainResult {
@@ -137,11 +139,13 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     dropout: hp.dropout,
     learningRate: hp.learningRate,
     resident: augment ? null : options.train,
+    frozen: options.frozen,
     batches: Math.ceil(options.train.count / Math.min(hp.batchSize, options.train.count)) * hp.epochs
   })
   options.onStep?.(choice)
   const lean = graph ? null : new FlatParameters(paramArrays(weights0), { learningRate: hp.learningRate })
   const params = graph ?? (lean as FlatParameters)
+  const frozen = options.frozen ?? []
   const averaging = hp.averageLastEpochs > 0 ? new WeightAverage() : null
   const jsBatches = graph !== null || augment !== null || process.env.DIGIT_STUDIO_BATCHES !== 'backend'
   const trainCount = options.train.count
@@ -234,6 +238,8 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
             hp.dropout,
             dropoutSeed
           )
+          // A frozen parameter's gradient is zero: Adam's moments stay zero and so does its update.
+          for (const i of frozen) grads[i] = tf.zerosLike(grads[i])
           ;(lean as FlatParameters).applyAdam(grads)
           return tf.add(totals, stats) as tf.Tensor1D
         })

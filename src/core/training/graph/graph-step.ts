@@ -36,6 +36,8 @@ export interface GraphStepOptions {
   learningRate: number
   /** The training set to keep in the session (batches gathered there), or null to feed batches. */
   resident: DigitSet | null
+  /** Indices of parameters that are not trained. */
+  frozen?: readonly number[]
 }
 
 /** One block of batches, all of the same size, as the trainer's loop hands it over. */
@@ -84,7 +86,8 @@ export class GraphStep {
     const shape = {
       blocks: BLOCKS,
       dropout: options.dropout > 0,
-      resident: resident ? resident.count : null
+      resident: resident ? resident.count : null,
+      frozen: options.frozen
     }
     const cnn = isCnnWeights(weights)
     const sizes = cnn ? [] : sizesOf(weights)

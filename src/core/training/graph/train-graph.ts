@@ -60,6 +60,8 @@ export interface TrainGraphOptions {
   dropout: boolean
   /** Keep the training set in the session (count of images), instead of feeding batches. */
   resident: number | null
+  /** Indices of parameters that stay as they are (no Adam update; their gradients are never computed). */
+  frozen?: readonly number[]
 }
 
 export interface TrainGraph {
@@ -113,6 +115,7 @@ export function buildTrainGraph(
     v: variable(g, `${p.key}_v`, p.shape)
   }))
   const signatures: Record<string, Signature> = {}
+  const frozen = new Set(options.frozen ?? [])
   const PACKED = body.inputSize / 4
   const resident =
     options.resident === null
@@ -253,17 +256,20 @@ export function buildTrainGraph(
       // Backward: delta = (p - y) / B, then the network's own pass; Adam on every parameter.
       const grads = pass.backward(g.op('Mul', [`${sce}:1`, invBatch], T))
       updates = params.map(({ value, m, v }, i) =>
-        g.op(
-          'ResourceApplyAdam',
-          [value.handle, m.handle, v.handle, beta1Power, beta2Power, lr, beta1, beta2, epsilon, grads[i]],
-          { T: FLOAT, use_locking: { b: false }, use_nesterov: { b: false } }
-        )
+        frozen.has(i)
+          ? null
+          : g.op(
+              'ResourceApplyAdam',
+              [value.handle, m.handle, v.handle, beta1Power, beta2Power, lr, beta1, beta2, epsilon, grads[i]],
+              { T: FLOAT, use_locking: { b: false }, use_nesterov: { b: false } }
+            )
       )
     }
     const sum = (parts: string[]) =>
       parts.length === 1 ? parts[0] : g.op('AddN', parts, { T: FLOAT, N: { i: parts.length } })
     const stats = g.op('Pack', [sum(lossSums), sum(corrects)], { T: FLOAT, N: { i: 2 }, axis: { i: 0 } })
-    const done = g.op('Identity', [stats, ...updates.map((u) => `^${u}`)], T, `${p}/stats`)
+    const applied = updates.filter((u): u is string => u !== null)
+    const done = g.op('Identity', [stats, ...applied.map((u) => `^${u}`)], T, `${p}/stats`)
     signatures[p] = { inputs, outputs: { stats: spec(done, DT_FLOAT, [2]) } }
   }
   return { bytes: g.toSavedModel(signatures), nodes: g.size, signatures }
