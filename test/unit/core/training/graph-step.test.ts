@@ -16,6 +16,7 @@ import {
   type StepPreference
 } from '../../../../src/core/training/graph'
 import { train, type TrainOptions } from '../../../../src/core/training/trainer'
+import { featureParams } from '../../../../src/core/personal/tune'
 import { HyperparametersSchema, type BatchProgress } from '../../../../src/shared/schemas/training'
 
 function syntheticDigits(count: number, seed: number): DigitSet {
@@ -116,6 +117,27 @@ describe.each(NETWORKS)(
       expect(maxDifference(graph.weights, lean.weights)).toBeLessThan(TOLERANCE)
       expect(graph.lastEpoch?.trainLoss).toBeCloseTo(lean.lastEpoch?.trainLoss ?? NaN, 4)
       expect(graph.lastEpoch?.testAccuracy).toBe(lean.lastEpoch?.testAccuracy)
+    })
+
+    it('keeps frozen parameters (the feature layers) as they were and trains the others, on both steps', async (t) => {
+      if (tensorflow) return t.skip()
+      const hp = { ...extra, epochs: 1, learningRate, reportEvery: 12 }
+      const start = (await run('lean', hp)).weights
+      const frozen = featureParams(start)
+      const graph = await run('graph', hp, { initialWeights: start, frozen })
+      const lean = await run('lean', hp, { initialWeights: start, frozen })
+      expect(graph.step.kind).toBe('graph')
+      for (const result of [graph, lean]) {
+        const [before, after] = [paramArrays(start), paramArrays(result.weights)]
+        for (const i of frozen) expect(after[i].values).toEqual(before[i].values)
+        const last = after.length - 2
+        const moved = after[last].values.reduce(
+          (m, v, k) => Math.max(m, Math.abs(v - before[last].values[k])),
+          0
+        )
+        expect(moved).toBeGreaterThan(100 * TOLERANCE)
+      }
+      expect(maxDifference(graph.weights, lean.weights)).toBeLessThan(TOLERANCE)
     })
 
     it('matches with dropout, augmentation, a learning-rate schedule and weight averaging', async (t) => {
