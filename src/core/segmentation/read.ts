@@ -54,20 +54,34 @@ export class RecognitionCache {
   }
 }
 
-/** A segmented digit (and its touching-digit pieces) cut out of `level`; `toBox` maps its box to the image's. */
+/**
+ * A segmented digit (and its touching-digit pieces) cut out of `level`; `toBox` maps its box to the image's.
+ * The image is cut when it is first asked for: a digit the pad's RecognitionCache remembers is never cut again.
+ */
 export function toCrop(
   digit: DigitSegment,
   ink: LabelImage,
   level: Uint8Array,
   toBox: (box: Box) => Box = (box) => box
 ): DigitCrop {
-  return {
-    box: toBox(digit.box),
-    image: digitImage(digit, ink, level),
-    formOptions: { darkInk: false },
-    pieces: digit.pieces?.map((piece) => toCrop(piece, ink, level, toBox)),
-    neck: digit.neck
-  }
+  return cutWhenRead(
+    {
+      box: toBox(digit.box),
+      formOptions: { darkInk: false },
+      pieces: digit.pieces?.map((piece) => toCrop(piece, ink, level, toBox)),
+      neck: digit.neck
+    },
+    () => digitImage(digit, ink, level)
+  )
+}
+
+/** `crop` with an `image` that `cut` makes on first use and that is kept (a spread copy would cut it at once). */
+export function cutWhenRead(crop: Omit<DigitCrop, 'image'>, cut: () => GrayImage): DigitCrop {
+  let image: GrayImage | undefined
+  return Object.defineProperty(crop, 'image', {
+    get: () => (image ??= cut()),
+    enumerable: true
+  }) as DigitCrop
 }
 
 /**

@@ -1,4 +1,6 @@
+import { assessorFor } from '../../core/calibration'
 import { checkUserPath } from '../../core/paths'
+import { warmUpReading } from '../../core/segmentation'
 import { join } from 'node:path'
 import { BUILTIN_ID, ModelStore, shippedModels, type LoadedModel } from '../../core/models'
 import type { ModelSummary } from '../../shared/schemas/models'
@@ -50,7 +52,9 @@ export class ModelService {
     const id = await this.activeId()
     if (this.loaded?.id !== id) {
       this.unload()
-      const model = this.backendReady().then(() => this.load(id))
+      const model = this.backendReady()
+        .then(() => this.load(id))
+        .then((loaded) => this.warmUp(loaded))
       this.loaded = { id, model }
       model.catch(() => {
         if (this.loaded?.model === model) this.loaded = null
@@ -63,6 +67,17 @@ export class ModelService {
   async loadOther(id: string): Promise<LoadedModel> {
     await this.backendReady()
     return this.load(id)
+  }
+
+  /**
+   * The active model is what the pad reads with: its reading is warmed up before the first frame (warm-up.ts),
+   * which would otherwise take several times longer. A failed warm-up only costs that first frame's speed.
+   */
+  private async warmUp(model: LoadedModel): Promise<LoadedModel> {
+    await warmUpReading(model, assessorFor(model)).catch((error: unknown) =>
+      this.log(`model ${model.id}: warming up the reading failed: ${String(error)}`)
+    )
+    return model
   }
 
   private async load(id: string): Promise<LoadedModel> {
