@@ -175,6 +175,22 @@ export function assessorFor(
       temperature,
       threshold,
       0,
-      detector !== null && features !== undefined && isNotADigit(detector, features)
+      detector !== null && features !== undefined && detectorVerdict(detector, features)
     )
+}
+
+/**
+ * The detector's verdicts by activation array, per detector. The pad re-flags every digit on every frame, the
+ * ones it remembers with the very array they were first read with: their verdict is not worked out again
+ * (the detector is the costliest part of a frame's flags, ~0.5 ms a digit). Activation arrays are made per
+ * reading and never written again, so an array's verdict stays true.
+ */
+const verdicts = new WeakMap<Detector, WeakMap<ArrayLike<number>, boolean>>()
+
+function detectorVerdict(detector: Detector, features: ArrayLike<number>): boolean {
+  let known = verdicts.get(detector)
+  if (!known) verdicts.set(detector, (known = new WeakMap()))
+  let verdict = known.get(features)
+  if (verdict === undefined) known.set(features, (verdict = isNotADigit(detector, features)))
+  return verdict
 }

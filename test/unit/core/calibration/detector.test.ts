@@ -108,6 +108,34 @@ describe('fitDetector', () => {
     expect(() => detectorFromBytes(detector.info, bytes.subarray(4))).toThrow(/bytes/)
   })
 
+  it('gives one activation array its verdict once, however often the flag is asked (the pad, every frame)', () => {
+    if (!fitted) throw new Error('no detector')
+    const { detector } = fitted
+    // The detector reads its threshold once per verdict: counting the reads counts the verdicts worked out.
+    let verdictsWorkedOut = 0
+    const info = { ...detector.info }
+    Object.defineProperty(info, 'threshold', {
+      get: () => (verdictsWorkedOut++, detector.info.threshold)
+    })
+    const counted = { ...detector, info }
+    const flagOf = assessorFor({ metadata: {}, detector: counted })
+    const stray = Float32Array.from({ length: size }, () => 4 * random.normal())
+    const near = features.slice(3 * size, 4 * size)
+    const pixels = new Float32Array(784).fill(0)
+    for (let i = 300; i < 330; i++) pixels[i] = 1
+    const sure = Float32Array.from({ length: 10 }, (_, i) => (i === 2 ? 0.99 : 0.001))
+    const first = [flagOf(sure, pixels, stray).flag, flagOf(sure, pixels, near).flag]
+    expect(first[0]).toBe('not-a-digit')
+    expect(first[1]).not.toBe('not-a-digit')
+    for (let frame = 0; frame < 5; frame++) {
+      expect([flagOf(sure, pixels, stray).flag, flagOf(sure, pixels, near).flag]).toEqual(first)
+    }
+    expect(verdictsWorkedOut).toBe(2)
+    // A new array (a new reading) gets its own verdict, equal for equal activations.
+    expect(flagOf(sure, pixels, Float32Array.from(stray)).flag).toBe('not-a-digit')
+    expect(verdictsWorkedOut).toBe(3)
+  })
+
   it('fits none where a digit has too few samples', () => {
     const few = clusteredData(30, size, 2)
     expect(fitDetector(few.features, size, few.labels, { layer: 'test' })).toBeNull()
