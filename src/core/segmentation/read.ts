@@ -57,21 +57,26 @@ export class RecognitionCache {
 /**
  * A segmented digit (and its touching-digit pieces) cut out of `level`; `toBox` maps its box to the image's.
  * The image is cut when it is first asked for: a digit the pad's RecognitionCache remembers is never cut again.
+ * `checkInk` runs before cutting (the pad's label image is reused by its next frame: strokes.ts).
  */
 export function toCrop(
   digit: DigitSegment,
   ink: LabelImage,
   level: Uint8Array,
-  toBox: (box: Box) => Box = (box) => box
+  toBox: (box: Box) => Box = (box) => box,
+  checkInk: () => void = () => {}
 ): DigitCrop {
   return cutWhenRead(
     {
       box: toBox(digit.box),
       formOptions: { darkInk: false },
-      pieces: digit.pieces?.map((piece) => toCrop(piece, ink, level, toBox)),
+      pieces: digit.pieces?.map((piece) => toCrop(piece, ink, level, toBox, checkInk)),
       neck: digit.neck
     },
-    () => digitImage(digit, ink, level)
+    () => {
+      checkInk()
+      return digitImage(digit, ink, level)
+    }
   )
 }
 

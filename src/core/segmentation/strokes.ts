@@ -36,6 +36,8 @@ export function segmentPad({ strokes, ink, darkInk = false }: PadInk): DigitCrop
   const lines = groupParts(parts, image)
   const count = lines.reduce((n, line) => n + line.length, 0)
   if (count === 0) return []
+  const sameFrame = checkFrame(frame)
+  const cut = (digit: DigitSegment) => toCrop(digit, image, level, undefined, sameFrame)
   const keyOf = (digit: DigitSegment, kind: string) => digitKey(digit, kind, strokes, ink)
   // Keys are set on the crops themselves (not spread into copies), so that their images stay uncut until read.
   const keyed = (digit: DigitSegment, crop: DigitCrop, kind: string): DigitCrop => {
@@ -48,15 +50,13 @@ export function segmentPad({ strokes, ink, darkInk = false }: PadInk): DigitCrop
     const crop = cutWhenRead(
       {
         box: digit.box,
-        ...(digit.pieces
-          ? { pieces: digit.pieces.map((piece) => toCrop(piece, image, level)), neck: digit.neck }
-          : {})
+        ...(digit.pieces ? { pieces: digit.pieces.map(cut), neck: digit.neck } : {})
       },
       () => padWindow(ink, digit.box)
     )
     return [[keyed(digit, crop, 'window')]]
   }
-  return lines.map((line) => line.map((digit) => keyed(digit, toCrop(digit, image, level), 'crop')))
+  return lines.map((line) => line.map((digit) => keyed(digit, cut(digit), 'crop')))
 }
 
 /**
@@ -92,7 +92,7 @@ function labelStrokes(
   height: number,
   level: Uint8Array
 ): { labels: Int32Array; parts: Part[] } {
-  const labels = new Int32Array(width * height)
+  const labels = frameLabels(width * height)
   // Each stroke's own line, as drawn, seeds its label; the rest of the ink goes to the stroke nearest along it.
   const seeds: number[] = []
   strokes.forEach((drawn, s) => {
@@ -172,6 +172,28 @@ function claimConnectedInk(
         }
       }
     }
+  }
+}
+
+/**
+ * One label image for every frame. The pad is read several times a second, and a pad-sized array made for each
+ * frame was most of the reading's garbage: the collections it caused (up to ~10 ms) landed in frames. So a crop
+ * of an earlier frame can no longer be cut (its image is cut when first read): it says so rather than cut other
+ * ink. segmentPad's callers read their crops before the next frame (readPad: at once).
+ */
+let labelsOfFrames = new Int32Array(0)
+let frame = 0
+
+function frameLabels(size: number): Int32Array {
+  frame++
+  if (labelsOfFrames.length !== size) labelsOfFrames = new Int32Array(size)
+  else labelsOfFrames.fill(0)
+  return labelsOfFrames
+}
+
+function checkFrame(cutFrom: number): () => void {
+  return () => {
+    if (frame !== cutFrom) throw new Error('A pad crop was cut after the pad was segmented again.')
   }
 }
 

@@ -18,6 +18,8 @@ const HEIGHT = 140
 const PEN = 4.5
 /** A pad frame reads at most about this many crops at once (six digits and a split's pieces). */
 const LARGEST_BATCH = 8
+/** Times the number is written. */
+const PASSES = 6
 
 function oval(cx: number, cy: number, rx: number, ry: number): PenPoint[] {
   return Array.from({ length: 33 }, (_, i) => {
@@ -64,10 +66,16 @@ export async function warmUpReading(
   for (let count = 1; count <= LARGEST_BATCH; count++) {
     await classify(classifier, new Float32Array(count * 784), count, assess !== undefined)
   }
-  const strokes = warmUpStrokes()
-  const ink = { width: WIDTH, height: HEIGHT, data: new Uint8Array(WIDTH * HEIGHT) }
-  for (let s = 0; s < strokes.length; s++) {
-    drawPolyline(ink, strokes[s], PEN)
-    await readPad({ strokes: strokes.slice(0, s + 1), ink }, classifier, assess)
+  // A few times, moved and with another pen each time: new crops to read, and enough runs for the engine's
+  // optimising compiler to take over (one pass left the first real numbers' frames ~2× slower).
+  for (let pass = 0; pass < PASSES; pass++) {
+    const strokes = warmUpStrokes().map((stroke) =>
+      stroke.map((p) => ({ x: p.x + 3 * pass, y: p.y + ((2 * pass) % 7) - 3 }))
+    )
+    const ink = { width: WIDTH, height: HEIGHT, data: new Uint8Array(WIDTH * HEIGHT) }
+    for (let s = 0; s < strokes.length; s++) {
+      drawPolyline(ink, strokes[s], PEN + (pass % 3) - 1)
+      await readPad({ strokes: strokes.slice(0, s + 1), ink }, classifier, assess)
+    }
   }
 }

@@ -181,6 +181,16 @@ describe('numbers on the pad', () => {
     ])
   })
 
+  it("cuts a crop of the latest frame only: an earlier frame's crop says so rather than cut other ink", () => {
+    const earlier = segmentPad(pad(writeNumber(['two', 'zero'], 40, 60, 30)))
+    const latest = segmentPad(pad(writeNumber(['one', 'six'], 40, 60, 30)))
+    expect(() => earlier[0][1].image).toThrow(/segmented again/)
+    // The latest frame's crops hold their own digit's ink.
+    const six = latest[0][1].image
+    expect(six.data.some((v) => v > 0)).toBe(true)
+    expect(toMnistForm(six).kind).toBe('digit')
+  })
+
   it('reads nothing from an empty pad', () => {
     expect(segmentPad({ strokes: [], ink: { width: 40, height: 20, data: new Uint8Array(800) } })).toEqual([])
   })
