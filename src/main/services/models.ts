@@ -52,13 +52,14 @@ export class ModelService {
     const id = await this.activeId()
     if (this.loaded?.id !== id) {
       this.unload()
-      const model = this.backendReady()
-        .then(() => this.load(id))
-        .then((loaded) => this.warmUp(loaded))
+      const model = this.backendReady().then(() => this.load(id))
       this.loaded = { id, model }
-      model.catch(() => {
-        if (this.loaded?.model === model) this.loaded = null
-      })
+      model.then(
+        (loaded) => this.warmUp(loaded, model),
+        () => {
+          if (this.loaded?.model === model) this.loaded = null
+        }
+      )
     }
     return this.loaded.model
   }
@@ -69,15 +70,24 @@ export class ModelService {
     return this.load(id)
   }
 
+  /** Loads the active model now (at start-up), so that the first stroke finds it loaded and warmed up. */
+  preload(): void {
+    this.active().catch(() => {
+      // Reported when something asks for the model.
+    })
+  }
+
   /**
-   * The active model is what the pad reads with: its reading is warmed up before the first frame (warm-up.ts),
-   * which would otherwise take several times longer. A failed warm-up only costs that first frame's speed.
+   * The active model is what the pad reads with: once loaded, its reading is warmed up in the background
+   * (warm-up.ts; frames arriving meanwhile are read between its steps), or the first frames would take several
+   * times longer. A failed warm-up only costs those frames' speed; one cut short by an unload says nothing.
    */
-  private async warmUp(model: LoadedModel): Promise<LoadedModel> {
-    await warmUpReading(model, assessorFor(model)).catch((error: unknown) =>
-      this.log(`model ${model.id}: warming up the reading failed: ${String(error)}`)
-    )
-    return model
+  private async warmUp(model: LoadedModel, loading: Promise<LoadedModel>): Promise<void> {
+    await warmUpReading(model, assessorFor(model)).catch((error: unknown) => {
+      if (this.loaded?.model === loading) {
+        this.log(`model ${model.id}: warming up the reading failed: ${String(error)}`)
+      }
+    })
   }
 
   private async load(id: string): Promise<LoadedModel> {
