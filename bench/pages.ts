@@ -155,7 +155,7 @@ async function benchPageReading(model: LoadedModel, quick: boolean) {
 }
 
 /** A pad for the bench: the grey image's size and how much MNIST's 28×28 digits are magnified on it. */
-interface PadSize {
+export interface PadSize {
   width: number
   height: number
   scale: number
@@ -163,10 +163,10 @@ interface PadSize {
 /** Where accuracy is measured: a roomy pad, digits 112 pixels tall. */
 const BENCH_PAD: PadSize = { width: 600, height: 200, scale: 4 }
 /** What the app's pad sends (SEND_WIDTH × SEND_SIZE in src/renderer/src/features/draw/drawing.ts). */
-const APP_PAD: PadSize = { width: 420, height: 140, scale: 3 }
+export const APP_PAD: PadSize = { width: 420, height: 140, scale: 3 }
 
 /** Six MNIST digits side by side on the pad: ink (bright on black) and strokes traced from each digit. */
-function padNumber(digits: { image: Uint8Array }[], gaps: number[], size: PadSize = BENCH_PAD) {
+export function padNumber(digits: { image: Uint8Array }[], gaps: number[], size: PadSize = BENCH_PAD) {
   const { width, height, scale } = size
   const ink = new Uint8Array(width * height)
   const strokes: StrokeList = []
@@ -201,7 +201,7 @@ function padNumber(digits: { image: Uint8Array }[], gaps: number[], size: PadSiz
 }
 
 /** Gaps people leave between digits: 6 to 30 pixels of the bench's pad, digits being about 80 tall. */
-const gapsOf = (random: () => number) => Array.from({ length: 6 }, () => 6 + Math.round(random() * 24))
+export const gapsOf = (random: () => number) => Array.from({ length: 6 }, () => 6 + Math.round(random() * 24))
 
 /**
  * Draw → reading while writing, as the app reads: the model warmed up as the app's ModelService does when it
