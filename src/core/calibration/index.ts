@@ -158,7 +158,9 @@ export function temperatureOf(metadata: { calibration?: Calibration }): number {
 export type Assessor = (
   probabilities: ArrayLike<number>,
   pixels: Float32Array,
-  features?: ArrayLike<number>
+  features?: ArrayLike<number>,
+  /** The detector's score of `features`, where it was worked out with their batch (classify). */
+  score?: number
 ) => Assessment
 
 /** An assess() bound to a model's temperature, its detector (if any) and a threshold, for every reading. */
@@ -168,15 +170,13 @@ export function assessorFor(
 ): Assessor {
   const temperature = temperatureOf(model.metadata)
   const detector = model.detector ?? null
-  return (probabilities, pixels, features) =>
-    assess(
-      probabilities,
-      pixels,
-      temperature,
-      threshold,
-      0,
-      detector !== null && features !== undefined && detectorVerdict(detector, features)
-    )
+  const notADigit = (features?: ArrayLike<number>, score?: number) => {
+    if (detector === null) return false
+    if (score !== undefined) return score > detector.info.threshold
+    return features !== undefined && detectorVerdict(detector, features)
+  }
+  return (probabilities, pixels, features, score) =>
+    assess(probabilities, pixels, temperature, threshold, 0, notADigit(features, score))
 }
 
 /**

@@ -29,6 +29,8 @@ type Remembered = {
   probabilities: Float32Array
   pixels: Float32Array
   features: Float32Array | undefined
+  /** The detector's score of the features (classify works it out with the batch). */
+  score: number | undefined
 } | null
 
 /**
@@ -156,7 +158,7 @@ export async function readAndChoose(
   }
   const input = new Float32Array(fresh.length * 784)
   freshForms.forEach((pixels, i) => input.set(pixels, i * 784))
-  const empty = { probabilities: new Float32Array(0), features: null, featureSize: 0 }
+  const empty = { probabilities: new Float32Array(0), features: null, featureSize: 0, scores: null }
   const outputs =
     fresh.length > 0 ? await classify(classifier, input, fresh.length, assess !== undefined) : empty
   fresh.forEach((crop, i) => {
@@ -164,7 +166,8 @@ export async function readAndChoose(
     const seen = {
       probabilities: outputs.probabilities.slice(i * 10, i * 10 + 10),
       pixels: freshForms[i],
-      features: outputs.features?.slice(i * size, (i + 1) * size)
+      features: outputs.features?.slice(i * size, (i + 1) * size),
+      score: outputs.scores?.[i]
     }
     known.set(crop, seen)
     if (cache && crop.key !== undefined) cache.set(crop.key, seen)
@@ -176,7 +179,7 @@ export async function readAndChoose(
     const probabilities = Array.from(seen.probabilities)
     const digit = argmax10(probabilities)
     const read: ReadDigit = { digit, confidence: probabilities[digit], box: crop.box, probabilities }
-    if (assess) read.flag = assess(probabilities, seen.pixels, seen.features).flag
+    if (assess) read.flag = assess(probabilities, seen.pixels, seen.features, seen.score).flag
     return read
   }
   const chosen = lines.map((line) =>

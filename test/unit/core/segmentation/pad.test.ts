@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { zeroDetector } from '../../../support/zero-detector'
 import { padWindow, readPad, segmentPad } from '../../../../src/core/segmentation'
 import { toMnistForm } from '../../../../src/core/preprocess/mnist-form'
 import { SHAPES, ellipse, place, rasterise, writeNumber, type StrokeList } from '../../../support/reading-ink'
@@ -160,7 +161,7 @@ describe('numbers on the pad', () => {
         const features = Float32Array.from({ length: count * 2 }, (_, i) => i + 1)
         return { probabilities: await plain.predict(pixels, count), features, featureSize: 2 }
       },
-      detector: {} as never
+      detector: zeroDetector(2)
     }
     const seen: (number[] | undefined)[] = []
     const assess = (_p: ArrayLike<number>, _x: Float32Array, features?: ArrayLike<number>) => {

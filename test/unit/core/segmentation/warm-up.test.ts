@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { zeroDetector } from '../../../support/zero-detector'
 import { drawPolyline } from '../../../../src/core/preprocess/pen'
 import { segmentPad, warmUpReading } from '../../../../src/core/segmentation'
 import { warmUpStrokes } from '../../../../src/core/segmentation/warm-up'
@@ -30,7 +31,7 @@ describe('warming up the reading', () => {
         calls.push(`features ${count}`)
         return { probabilities: answer(count), features: new Float32Array(count), featureSize: 1 }
       },
-      detector: {} as never
+      detector: zeroDetector(1)
     }
     let assessed = 0
     await warmUpReading(classifier, () => {
