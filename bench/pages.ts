@@ -26,6 +26,7 @@ import {
   digitAlone,
   mnistDigits,
   uspsDigits,
+  type BuiltPage,
   type InkDigit,
   type Layout,
   type PageSpec
@@ -84,6 +85,34 @@ function summary(t: Tally) {
   }
 }
 
+/** Reads a built page as the Read view does (with the flags) and adds its lines to the tallies. */
+async function readAndTally(model: LoadedModel, page: BuiltPage, name: string, tallies: Tally[]) {
+  const image = await decodeImageBuffer(page.file, name)
+  const started = performance.now()
+  const reading = await readPage(image, model, assessorFor(model))
+  const seconds = (performance.now() - started) / 1000
+  const alone = await readAlone(model, page.digits.flat().map(digitAlone))
+  let k = 0
+  const lineResults = page.truth.map((truth, l) => {
+    const read = reading.lines[l]?.digits ?? []
+    const right = read.length === truth.length && reading.lines.length === page.truth.length
+    const onPage = right ? truth.filter((label, d) => read[d].digit === label).length : 0
+    const byOne = truth.filter((label) => alone[k++] === label).length
+    return { right, onPage, byOne, count: truth.length }
+  })
+  for (const t of tallies) {
+    t.pages++
+    t.seconds.push(seconds)
+    for (const r of lineResults) {
+      t.lines++
+      t.digits += r.count
+      if (r.right) t.linesRightCount++
+      t.correctOnPage += r.onPage
+      t.correctAlone += r.byOne
+    }
+  }
+}
+
 async function benchPageReading(model: LoadedModel, quick: boolean) {
   const sources: [string, InkDigit[]][] = [
     ['usps-600', await uspsDigits(USPS, 60)],
@@ -115,34 +144,25 @@ async function benchPageReading(model: LoadedModel, quick: boolean) {
             digits.slice(offset % digits.length)
           )
           offset += perPage
-          const image = await decodeImageBuffer(page.file, `${name}-${layout}`)
-          const started = performance.now()
-          const reading = await readPage(image, model)
-          const seconds = (performance.now() - started) / 1000
-          const alone = await readAlone(model, page.digits.flat().map(digitAlone))
-          const tallies = [all, (bySource[name] ??= emptyTally()), (byLayout[layout] ??= emptyTally())]
-          let k = 0
-          const lineResults = page.truth.map((truth, l) => {
-            const read = reading.lines[l]?.digits ?? []
-            const right = read.length === truth.length && reading.lines.length === page.truth.length
-            const onPage = right ? truth.filter((label, d) => read[d].digit === label).length : 0
-            const byOne = truth.filter((label) => alone[k++] === label).length
-            return { right, onPage, byOne, count: truth.length }
-          })
-          for (const t of tallies) {
-            t.pages++
-            t.seconds.push(seconds)
-            for (const r of lineResults) {
-              t.lines++
-              t.digits += r.count
-              if (r.right) t.linesRightCount++
-              t.correctOnPage += r.onPage
-              t.correctAlone += r.byOne
-            }
-          }
+          await readAndTally(model, page, `${name}-${layout}`, [
+            all,
+            (bySource[name] ??= emptyTally()),
+            (byLayout[layout] ??= emptyTally())
+          ])
         }
       }
     }
+  }
+  // Digits written so close that neighbours touch (gaps of −0.05…0.02 digit heights): reported apart, the
+  // pages above leave people's usual gaps.
+  const touching = emptyTally()
+  for (let page = 0; page < (quick ? 2 : 8); page++) {
+    const layout: Layout = page % 2 === 0 ? 'plain' : 'ruled'
+    const built = await buildPage(
+      { layout, lines: [10, 10, 10, 10], seed: 500 + page, gap: { min: -0.05, max: 0.02 } },
+      sources[1][1].slice(page * 40)
+    )
+    await readAndTally(model, built, `touching-${page}`, [touching])
   }
   return {
     digitsPerPage: perPage,
@@ -150,7 +170,8 @@ async function benchPageReading(model: LoadedModel, quick: boolean) {
     note: 'A line counts as right when it holds exactly its digits; digits of a wrong line count as wrong on the page.',
     all: summary(all),
     bySource: Object.fromEntries(Object.entries(bySource).map(([k, v]) => [k, summary(v)])),
-    byLayout: Object.fromEntries(Object.entries(byLayout).map(([k, v]) => [k, summary(v)]))
+    byLayout: Object.fromEntries(Object.entries(byLayout).map(([k, v]) => [k, summary(v)])),
+    touchingDigits: summary(touching)
   }
 }
 
@@ -241,6 +262,7 @@ async function benchPad(model: LoadedModel, quick: boolean) {
     quick ? 600 : 6000
   )
   const random = (await import('../test/support/mnist-sample')).seededRandom(7)
+  const assess = assessorFor(model)
   let numbers = 0
   let rightCount = 0
   let digits = 0
@@ -252,9 +274,13 @@ async function benchPad(model: LoadedModel, quick: boolean) {
     if (!number.fits) continue
     numbers++
     const truth = Array.from(labels.subarray(start, start + 6))
-    // Read from scratch (a classifier of its own: nothing remembered from other numbers).
-    const scratch = { predict: (pixels: Float32Array, count: number) => model.predict(pixels, count) }
-    const [line] = await readPad({ strokes: number.strokes, ink: number.ink }, scratch)
+    // Read from scratch, as the app reads (with the flags): a classifier of its own, nothing remembered.
+    const scratch = {
+      predict: (pixels: Float32Array, count: number) => model.predict(pixels, count),
+      predictWithFeatures: (pixels: Float32Array, count: number) => model.predictWithFeatures(pixels, count),
+      detector: model.detector
+    }
+    const [line] = await readPad({ strokes: number.strokes, ink: number.ink }, scratch, assess)
     const alone = await readAlone(model, number.alone)
     digits += 6
     correctAlone += truth.filter((label, i) => alone[i] === label).length

@@ -12,6 +12,7 @@ import {
   type LabelImage
 } from '../../../../src/core/segmentation'
 import { RESOURCES_DIR } from '../../../support/paths'
+import { zeroDetector } from '../../../support/zero-detector'
 import { SHAPES, ellipse, place, rasterise, writeNumber, type StrokeList } from '../../../support/reading-ink'
 import path from 'node:path'
 
@@ -62,6 +63,32 @@ describe('touching digits: whole or pieces', () => {
     // Two ovals touching along their sides: a long join, but the whole is no digit at all.
     const [split] = await readCrops([[crop(0.5)]], sureOf([0.1, 0.95, 0.95]))
     expect(split.text).toBe('11')
+  })
+
+  it('reads the pieces when the detector says the whole is no digit and each piece is one', async () => {
+    // The whole reads surer than its pieces (a CNN often reads two touching digits as one, confidently)…
+    const confidences = [0.97, 0.8, 0.8]
+    const [withoutDetector] = await readCrops([[crop(0.3)]], sureOf(confidences))
+    expect(withoutDetector.text).toBe('1')
+    // …but its activations lie off every digit's span (a zero detector scores a non-zero vector 1, zero 0).
+    const detector = zeroDetector(1)
+    detector.info.threshold = 0.5
+    const judged = (wholeOff: boolean, pieceOff: boolean) => ({
+      ...sureOf(confidences),
+      detector,
+      async predictWithFeatures(pixels: Float32Array, count: number) {
+        const probabilities = await sureOf(confidences).predict(pixels, count)
+        const features = Float32Array.from({ length: count }, (_, i) =>
+          (i === 0 ? wholeOff : pieceOff) ? 1 : 0
+        )
+        return { probabilities, features, featureSize: 1 }
+      }
+    })
+    const [split] = await readCrops([[crop(0.3)]], judged(true, false))
+    expect(split.text).toBe('11')
+    // A piece that is no digit either, or a whole that is one: the confidences decide, as before.
+    expect((await readCrops([[crop(0.3)]], judged(true, true)))[0].text).toBe('1')
+    expect((await readCrops([[crop(0.3)]], judged(false, false)))[0].text).toBe('1')
   })
 
   it('keeps one digit when a piece is read unsurely (half a digit reads as some digit)', async () => {
