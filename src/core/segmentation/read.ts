@@ -17,6 +17,8 @@ export interface DigitCrop {
   pieces?: DigitCrop[]
   /** With pieces: how thick the ink is where they meet (DigitSegment.neck). */
   neck?: number
+  /** With pieces: read only if the detector says the whole is no digit (DigitSegment.piecesIfNoDigit). */
+  piecesIfNoDigit?: boolean
   /** Same key, same crop: what a RecognitionCache remembers it by (set where crops recur: the pad). */
   key?: string
 }
@@ -73,7 +75,8 @@ export function toCrop(
       box: toBox(digit.box),
       formOptions: { darkInk: false },
       pieces: digit.pieces?.map((piece) => toCrop(piece, ink, level, toBox, checkInk)),
-      neck: digit.neck
+      neck: digit.neck,
+      piecesIfNoDigit: digit.piecesIfNoDigit
     },
     () => {
       checkInk()
@@ -108,6 +111,8 @@ const THIN_NECK = 0.3
 const NECK_PENALTY = 2
 /** Each piece must itself be read with at least this confidence (half a digit often reads as some digit). */
 const MIN_PIECE_CONFIDENCE = 0.5
+/** Pieces split off on the detector's word alone must each be read at least this surely. */
+const SURE_PIECE_CONFIDENCE = 0.8
 
 const NO_PROBABILITIES = Array<number>(10).fill(0)
 
@@ -117,7 +122,8 @@ const NO_PROBABILITIES = Array<number>(10).fill(0)
  * whole (the geometric mean of the pieces' confidences beats the whole's by a margin that grows with the ink the
  * cut crosses, and each piece is read with some confidence), or, with a model that has a "not a digit" detector,
  * when the detector says the whole is no digit and each piece is one (a CNN reads two touching digits as one
- * confidently; the detector is not fooled as often: touching MNIST pairs right ~79 → ~87 %).
+ * confidently; the detector is not fooled as often: touching MNIST pairs right ~79 → ~88 %). A crop only
+ * somewhat wide (piecesIfNoDigit) is split on the detector's word alone.
  */
 export async function readCrops(
   lines: readonly DigitCrop[][],
@@ -201,9 +207,16 @@ export async function readAndChoose(
         const score = known.get(c)?.score
         return score !== undefined && !!classifier.detector && score > classifier.detector.info.threshold
       }
-      const split =
+      // The detector's word: the whole is no digit, and each piece is one, read surely.
+      const noDigitButPieces =
+        offDigit(crop) &&
+        !crop.pieces.some(offDigit) &&
+        pieces.every((d) => d.confidence >= SURE_PIECE_CONFIDENCE)
+      const surerInPieces =
+        !crop.piecesIfNoDigit &&
         pieces.every((d) => d.confidence >= MIN_PIECE_CONFIDENCE) &&
-        (mean > whole.confidence + margin || (offDigit(crop) && !crop.pieces.some(offDigit)))
+        mean > whole.confidence + margin
+      const split = noDigitButPieces || surerInPieces
       return split
         ? crop.pieces.map((piece, i): [DigitCrop, ReadDigit] => [piece, pieces[i]])
         : [[crop, whole]]

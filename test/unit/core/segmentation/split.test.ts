@@ -91,6 +91,27 @@ describe('touching digits: whole or pieces', () => {
     expect((await readCrops([[crop(0.3)]], judged(false, false)))[0].text).toBe('1')
   })
 
+  it("splits a digit only somewhat wide for its line on the detector's word alone, never on confidences", async () => {
+    const moderate = { ...crop(0.1), piecesIfNoDigit: true }
+    // Pieces far surer than the whole: two touching digits by the confidences, but a wide 3 or 2 reads so too.
+    expect((await readCrops([[moderate]], sureOf([0.6, 0.99, 0.99])))[0].text).toBe('1')
+    const detector = zeroDetector(1)
+    detector.info.threshold = 0.5
+    const wholeOff = {
+      ...sureOf([0.97, 0.9, 0.9]),
+      detector,
+      async predictWithFeatures(pixels: Float32Array, count: number) {
+        const probabilities = await sureOf([0.97, 0.9, 0.9]).predict(pixels, count)
+        return {
+          probabilities,
+          features: Float32Array.from({ length: count }, (_, i) => (i === 0 ? 1 : 0)),
+          featureSize: 1
+        }
+      }
+    }
+    expect((await readCrops([[moderate]], wholeOff))[0].text).toBe('11')
+  })
+
   it('keeps one digit when a piece is read unsurely (half a digit reads as some digit)', async () => {
     const [line] = await readCrops([[crop(0.1)]], sureOf([0.5, 0.95, 0.4]))
     expect(line.text).toBe('1')
@@ -127,6 +148,18 @@ describe('narrow touching digits on a page', () => {
     expect(a.box.x + a.box.width).toBeLessThanOrEqual(58)
     expect(b.box.x).toBeGreaterThanOrEqual(46)
     expect(ones.neck).toBeLessThan(0.1)
+  })
+
+  it("offers a digit somewhat wider than its line's digits as pieces for the detector to judge", () => {
+    const lines = page(300, 100, (set) => {
+      rect(set, 20, 20, 74, 80) // 54 wide where the line's digits are 60 tall: 0.9 of the height
+      rect(set, 120, 20, 190, 80) // 70 wide: 1.17
+      rect(set, 230, 20, 250, 80)
+    })
+    const [narrower, wider] = lines[0]
+    expect(narrower.pieces).toBeUndefined()
+    expect(wider.pieces).toHaveLength(2)
+    expect(wider.piecesIfNoDigit).toBe(true)
   })
 
   it('does not offer a 0, an open 4 or a 1 with a base as two digits', () => {
