@@ -55,7 +55,11 @@ export interface GroupOptions {
   digitOverlap?: number
   /** A digit wider than this many times the line's digit height holds touching digits. */
   touchingAspect?: number
-  /** A digit wider than this may hold touching digits that overlap (the detector decides: piecesIfNoDigit). */
+  /**
+   * A digit wider than this may hold touching digits that overlap (the detector decides: piecesIfNoDigit). Off
+   * by default: on the pad two digits are rarely one stroke, and a wide digit was split more often than a pair
+   * found (bench/pages: 0.1 point lost); pages, where touching digits are one component, set it.
+   */
   maybeTouchingAspect?: number
   /** Width of one digit, as a share of the line's digit height, when touching digits are cut. */
   digitAspect?: number
@@ -65,7 +69,7 @@ const DEFAULTS: Required<GroupOptions> = {
   lineOverlap: 0.4,
   digitOverlap: 0.4,
   touchingAspect: 1.35,
-  maybeTouchingAspect: 1.0,
+  maybeTouchingAspect: Infinity,
   digitAspect: 0.72
 }
 

@@ -9,6 +9,7 @@ import {
   readPad,
   segmentPad,
   type DigitCrop,
+  type GroupOptions,
   type LabelImage
 } from '../../../../src/core/segmentation'
 import { RESOURCES_DIR } from '../../../support/paths'
@@ -119,14 +120,19 @@ describe('touching digits: whole or pieces', () => {
 })
 
 /** Label image and parts of an ink mask drawn by `draw` (page-style: parts are connected components). */
-function page(width: number, height: number, draw: (set: (x: number, y: number) => void) => void) {
+function page(
+  width: number,
+  height: number,
+  draw: (set: (x: number, y: number) => void) => void,
+  options: GroupOptions = {}
+) {
   const mask = new Uint8Array(width * height)
   draw((x, y) => {
     mask[y * width + x] = 1
   })
   const { labels, list } = components(mask, width, height)
   const ink: LabelImage = { width, height, labels }
-  return groupParts(list, ink)
+  return groupParts(list, ink, options)
 }
 
 describe('narrow touching digits on a page', () => {
@@ -150,16 +156,18 @@ describe('narrow touching digits on a page', () => {
     expect(ones.neck).toBeLessThan(0.1)
   })
 
-  it("offers a digit somewhat wider than its line's digits as pieces for the detector to judge", () => {
-    const lines = page(300, 100, (set) => {
+  it("offers a digit somewhat wider than its line's digits as pieces for the detector, where asked", () => {
+    const draw = (set: (x: number, y: number) => void) => {
       rect(set, 20, 20, 74, 80) // 54 wide where the line's digits are 60 tall: 0.9 of the height
       rect(set, 120, 20, 190, 80) // 70 wide: 1.17
       rect(set, 230, 20, 250, 80)
-    })
-    const [narrower, wider] = lines[0]
+    }
+    const [narrower, wider] = page(300, 100, draw, { maybeTouchingAspect: 1 })[0]
     expect(narrower.pieces).toBeUndefined()
     expect(wider.pieces).toHaveLength(2)
     expect(wider.piecesIfNoDigit).toBe(true)
+    // Not by default (the pad, whose strokes say more): one wide digit, as before.
+    expect(page(300, 100, draw)[0][1].pieces).toBeUndefined()
   })
 
   it('does not offer a 0, an open 4 or a 1 with a base as two digits', () => {
