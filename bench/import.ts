@@ -2,12 +2,14 @@
  * Import benchmark (part of `npm run bench`; alone: `npx tsx bench/import.ts [MODEL_DIR]`): imports and
  * evaluates ../shared/data/usps-600 with the shipped model. The clock starts after the model is loaded and has
  * answered once (TensorFlow builds its kernels on the first call); three runs, the median is the headline.
+ * Imported as the Test sets view imports: every sample flagged ("not sure", "not a digit" with the detector).
  * Targets: < 1 s for the 600 images, ≥ 97% per-digit average accuracy.
  */
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { selectBackend } from '../src/core/backend'
+import { assessorFor } from '../src/core/calibration'
 import { importFolder } from '../src/core/import'
 import { loadModelFolder } from '../src/core/models/store'
 import { decodeImageFile, loadSharp, toMnistForm } from '../src/core/preprocess'
@@ -30,10 +32,11 @@ export async function benchImport(options: BenchImportOptions = {}): Promise<Rec
     await loadSharp()
 
     const seconds: number[] = []
-    let result = await importFolder(folder, model)
+    const importOnce = () => importFolder(folder, model, { assess: assessorFor(model) })
+    let result = await importOnce()
     seconds.push(result.seconds)
     for (let i = 1; i < RUNS; i++) {
-      result = await importFolder(folder, model)
+      result = await importOnce()
       seconds.push(result.seconds)
     }
     const sorted = [...seconds].sort((a, b) => a - b)
@@ -56,6 +59,12 @@ export async function benchImport(options: BenchImportOptions = {}): Promise<Rec
       images: result.samples.length,
       skipped: result.skipped.length,
       noDigit: result.samples.filter((s) => s.noDigit).length,
+      flags: Object.fromEntries(
+        (['sure', 'not-sure', 'not-a-digit'] as const).map((flag) => [
+          flag,
+          result.samples.filter((s) => s.flag === flag).length
+        ])
+      ),
       secondsPerRun: seconds,
       secondsMedian: median,
       imagesPerSecond: result.samples.length / median,

@@ -50,7 +50,8 @@ app.whenReady().then(async () => {
     host,
     emit: events.emit,
     version: app.getVersion(),
-    log: console.error
+    log: console.error,
+    preloadModel: true
   })
   const router = createRouter(services.handlers, console.error)
 

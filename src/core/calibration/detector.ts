@@ -103,6 +103,72 @@ export function detectorScore(detector: Detector, features: ArrayLike<number>, o
   return best
 }
 
+/** From this many vectors on, the backend's matrix product scores them (one call); fewer, the loop above. */
+const BATCHED_FROM = 4
+
+/** The detector's arrays on the backend, made at its first batch and kept until releaseDetector. */
+const onBackend = new WeakMap<
+  Detector,
+  { bases: tf.Tensor2D; means: tf.Tensor2D; projections: tf.Tensor1D; norms: tf.Tensor1D }
+>()
+
+function tensorsOf(detector: Detector) {
+  const known = onBackend.get(detector)
+  if (known) return known
+  const { features: size, components } = detector.info
+  const { norms, projections } = meanTermsOf(detector)
+  const made = tf.tidy(() => ({
+    // features × (classes · components): every class's directions side by side.
+    bases: tf
+      .tensor3d(detector.bases, [CLASSES, size, components])
+      .transpose([1, 0, 2])
+      .reshape([size, CLASSES * components]) as tf.Tensor2D,
+    means: tf.tensor2d(detector.means, [CLASSES, size]).transpose() as tf.Tensor2D,
+    projections: tf.tensor1d(Float32Array.from(projections)),
+    norms: tf.tensor1d(Float32Array.from(norms))
+  }))
+  tf.keep(made.bases)
+  tf.keep(made.means)
+  tf.keep(made.projections)
+  tf.keep(made.norms)
+  onBackend.set(detector, made)
+  return made
+}
+
+/** Frees the detector's arrays on the backend (its model is being disposed). */
+export function releaseDetector(detector: Detector): void {
+  const held = onBackend.get(detector)
+  if (!held) return
+  onBackend.delete(detector)
+  tf.dispose([held.bases, held.means, held.projections, held.norms])
+}
+
+/**
+ * detectorScore of each of `count` activation vectors (row-major): for a batch (an import, a page) one matrix
+ * product on the backend (TensorFlow or WebAssembly), ~2 ms for 200 vectors where the loop takes ~0.35 ms each.
+ */
+export function detectorScores(detector: Detector, features: Float32Array, count: number): Float64Array {
+  const size = detector.info.features
+  // The plain-JavaScript backend's matrix product is slower than the loop, which skips zero activations.
+  if (count < BATCHED_FROM || tf.getBackend() === 'cpu') {
+    return Float64Array.from({ length: count }, (_, n) => detectorScore(detector, features, n * size))
+  }
+  const held = tensorsOf(detector)
+  const scores = tf.tidy(() => {
+    const x = tf.tensor2d(features.subarray(0, count * size), [count, size])
+    const squared = tf.sum(tf.square(x), 1, true)
+    const unit = tf.div(x, tf.sqrt(tf.maximum(squared, 1e-30)))
+    const self = tf.cast(tf.greater(squared, 0), 'float32')
+    const off = tf.sub(tf.matMul(unit, held.bases), held.projections)
+    const inside = tf.sum(tf.square(tf.reshape(off, [count, CLASSES, detector.info.components])), 2)
+    const dot = tf.matMul(unit, held.means)
+    return tf.min(tf.relu(tf.add(tf.sub(self, tf.mul(2, dot)), tf.sub(held.norms, inside))), 1)
+  })
+  const out = Float64Array.from(scores.dataSync())
+  scores.dispose()
+  return out
+}
+
 /** True when the detector says the activation vector is no digit. */
 export function isNotADigit(detector: Detector, features: ArrayLike<number>, offset = 0): boolean {
   return detectorScore(detector, features, offset) > detector.info.threshold

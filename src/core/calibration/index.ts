@@ -158,7 +158,9 @@ export function temperatureOf(metadata: { calibration?: Calibration }): number {
 export type Assessor = (
   probabilities: ArrayLike<number>,
   pixels: Float32Array,
-  features?: ArrayLike<number>
+  features?: ArrayLike<number>,
+  /** The detector's score of `features`, where it was worked out with their batch (classify). */
+  score?: number
 ) => Assessment
 
 /** An assess() bound to a model's temperature, its detector (if any) and a threshold, for every reading. */
@@ -168,13 +170,27 @@ export function assessorFor(
 ): Assessor {
   const temperature = temperatureOf(model.metadata)
   const detector = model.detector ?? null
-  return (probabilities, pixels, features) =>
-    assess(
-      probabilities,
-      pixels,
-      temperature,
-      threshold,
-      0,
-      detector !== null && features !== undefined && isNotADigit(detector, features)
-    )
+  const notADigit = (features?: ArrayLike<number>, score?: number) => {
+    if (detector === null) return false
+    if (score !== undefined) return score > detector.info.threshold
+    return features !== undefined && detectorVerdict(detector, features)
+  }
+  return (probabilities, pixels, features, score) =>
+    assess(probabilities, pixels, temperature, threshold, 0, notADigit(features, score))
+}
+
+/**
+ * The detector's verdicts by activation array, per detector. The pad re-flags every digit on every frame, the
+ * ones it remembers with the very array they were first read with: their verdict is not worked out again
+ * (the detector is the costliest part of a frame's flags, ~0.5 ms a digit). Activation arrays are made per
+ * reading and never written again, so an array's verdict stays true.
+ */
+const verdicts = new WeakMap<Detector, WeakMap<ArrayLike<number>, boolean>>()
+
+function detectorVerdict(detector: Detector, features: ArrayLike<number>): boolean {
+  let known = verdicts.get(detector)
+  if (!known) verdicts.set(detector, (known = new WeakMap()))
+  let verdict = known.get(features)
+  if (verdict === undefined) known.set(features, (verdict = isNotADigit(detector, features)))
+  return verdict
 }

@@ -1,4 +1,4 @@
-import type { Detector } from '../calibration/detector'
+import { detectorScores, type Detector } from '../calibration/detector'
 import type { Outputs } from '../model/runner'
 
 /**
@@ -20,16 +20,32 @@ export interface Classifier {
 
 /**
  * count×10 probabilities, and the feature activations where the flag will use them (an assessment is asked
- * for and the classifier has a detector): one forward pass either way.
+ * for and the classifier has a detector): one forward pass either way. With the features come the detector's
+ * scores of them, worked out for the whole batch at once (detectorScores).
  */
 export async function classify(
   classifier: Pick<Classifier, 'predict' | 'predictWithFeatures' | 'detector'>,
   pixels: Float32Array,
   count: number,
   wantFeatures: boolean
-): Promise<{ probabilities: Float32Array; features: Float32Array | null; featureSize: number }> {
+): Promise<{
+  probabilities: Float32Array
+  features: Float32Array | null
+  featureSize: number
+  scores: Float64Array | null
+}> {
   if (wantFeatures && classifier.detector && classifier.predictWithFeatures) {
-    return classifier.predictWithFeatures(pixels, count)
+    const outputs = await classifier.predictWithFeatures(pixels, count)
+    const scores =
+      outputs.featureSize === classifier.detector.info.features
+        ? detectorScores(classifier.detector, outputs.features, count)
+        : null
+    return { ...outputs, scores }
   }
-  return { probabilities: await classifier.predict(pixels, count), features: null, featureSize: 0 }
+  return {
+    probabilities: await classifier.predict(pixels, count),
+    features: null,
+    featureSize: 0,
+    scores: null
+  }
 }

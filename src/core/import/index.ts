@@ -131,7 +131,9 @@ export async function importFolder(
           probabilities[item.index] = p
           const size = output.featureSize
           const features = output.features?.subarray(i * size, (i + 1) * size)
-          if (options.assess) assessments[item.index] = options.assess(p, item.pixels, features)
+          if (options.assess) {
+            assessments[item.index] = options.assess(p, item.pixels, features, output.scores?.[i])
+          }
         })
       })
       .catch((error: unknown) => {

@@ -11,7 +11,7 @@ import { IdSchema } from '../../shared/contract'
 import type { ModelMetadata } from '../../shared/schemas/models'
 import { createRunner, type ModelWeights } from '../model/weights'
 import type { Outputs } from '../model/runner'
-import type { Detector } from '../calibration/detector'
+import { releaseDetector, type Detector } from '../calibration/detector'
 import { makeFolders, writeFailureReason } from '../fs/safe-write'
 import { ModelError } from './errors'
 import {
@@ -119,7 +119,10 @@ export function runnerModel(
     detectorProblem: detector.detectorProblem,
     predict: (pixels, count) => runner.predict(pixels, count),
     predictWithFeatures: (pixels, count) => runner.predictWithFeatures(pixels, count),
-    dispose: () => runner.dispose()
+    dispose: () => {
+      runner.dispose()
+      if (detector.detector) releaseDetector(detector.detector)
+    }
   }
 }
 

@@ -5,7 +5,8 @@
  *   2. in a line, parts whose horizontal extents overlap form one digit (a 4 or 5 in two strokes, a crossed 7,
  *      a 1 with a base, a digit broken by a removed ruled line), ordered left to right;
  *   3. a digit far wider than the line's digits are tall is touching digits: it is cut at the valleys of its
- *      ink's vertical projection, near where equal-width digits would meet.
+ *      ink's vertical projection, near where equal-width digits would meet; one somewhat wider than tall may be
+ *      touching digits that overlap, cut the same way, its pieces read only on the detector's word (read.ts).
  * The ink is a label image: each pixel holds the id of the part it belongs to (0 = paper), so cuts and crops
  * see only their own digit's ink, never a neighbour's stroke that reaches into the box.
  */
@@ -29,6 +30,11 @@ export interface DigitSegment {
    */
   pieces?: DigitSegment[]
   /**
+   * With pieces: the digit is only somewhat wide for its line, as one wide digit often is; the pieces are read
+   * only if the model's detector says the whole is no digit (read.ts).
+   */
+  piecesIfNoDigit?: boolean
+  /**
    * With pieces: the most ink any cut between them crosses (or, for two strokes, where they touch), as a share
    * of the digit's height; 0 when the pieces' ink is apart.
    */
@@ -49,6 +55,12 @@ export interface GroupOptions {
   digitOverlap?: number
   /** A digit wider than this many times the line's digit height holds touching digits. */
   touchingAspect?: number
+  /**
+   * A digit wider than this may hold touching digits that overlap (the detector decides: piecesIfNoDigit). Off
+   * by default: on the pad two digits are rarely one stroke, and a wide digit was split more often than a pair
+   * found (bench/pages: 0.1 point lost); pages, where touching digits are one component, set it.
+   */
+  maybeTouchingAspect?: number
   /** Width of one digit, as a share of the line's digit height, when touching digits are cut. */
   digitAspect?: number
 }
@@ -57,6 +69,7 @@ const DEFAULTS: Required<GroupOptions> = {
   lineOverlap: 0.4,
   digitOverlap: 0.4,
   touchingAspect: 1.35,
+  maybeTouchingAspect: Infinity,
   digitAspect: 0.72
 }
 
@@ -74,12 +87,15 @@ export function groupParts(
     // Only a single wide part is touching digits: parts merged because they overlap or nearly touch are not,
     // unless they are two narrow digits side by side (splitNarrow).
     return mergeFragments(attachSmall(overlapping, lineHeight), lineHeight, ink).map((digit) => {
-      const wide =
-        Math.max(...digit.parts.map((id) => boxes.get(id)?.width ?? 0)) > o.touchingAspect * lineHeight
+      const widest = Math.max(...digit.parts.map((id) => boxes.get(id)?.width ?? 0))
+      const wide = widest > o.touchingAspect * lineHeight
       const split = wide
         ? splitTouching(digit, ink, lineHeight, o)
         : (splitParts(digit, boxes, ink) ?? splitNarrow(digit, ink, lineHeight))
-      return split && split.pieces.length > 1 ? { ...digit, ...split } : digit
+      if (split && split.pieces.length > 1) return { ...digit, ...split }
+      const maybe =
+        widest > o.maybeTouchingAspect * lineHeight ? splitTouching(digit, ink, lineHeight, o) : null
+      return maybe && maybe.pieces.length > 1 ? { ...digit, ...maybe, piecesIfNoDigit: true } : digit
     })
   })
 }

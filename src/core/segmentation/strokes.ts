@@ -4,11 +4,10 @@
  * the ink (whatever the pen's width or pressure), each stroke becomes a part, and the parts go through
  * groupParts (group.ts).
  */
-import { neighbours8 } from '../preprocess/components'
 import type { GrayImage } from '../preprocess/types'
 import type { Box } from './box'
 import { groupParts, type DigitSegment, type LabelImage, type Part } from './group'
-import { toCrop, type DigitCrop } from './read'
+import { cutWhenRead, toCrop, type DigitCrop } from './read'
 
 export interface PadPoint {
   x: number
@@ -37,24 +36,27 @@ export function segmentPad({ strokes, ink, darkInk = false }: PadInk): DigitCrop
   const lines = groupParts(parts, image)
   const count = lines.reduce((n, line) => n + line.length, 0)
   if (count === 0) return []
+  const sameFrame = checkFrame(frame)
+  const cut = (digit: DigitSegment) => toCrop(digit, image, level, undefined, sameFrame)
   const keyOf = (digit: DigitSegment, kind: string) => digitKey(digit, kind, strokes, ink)
-  const keyed = (digit: DigitSegment, crop: DigitCrop): DigitCrop => ({
-    ...crop,
-    key: keyOf(digit, 'crop'),
-    pieces: crop.pieces?.map((piece, i) => ({ ...piece, key: keyOf(digit, `piece${i}`) }))
-  })
+  // Keys are set on the crops themselves (not spread into copies), so that their images stay uncut until read.
+  const keyed = (digit: DigitSegment, crop: DigitCrop, kind: string): DigitCrop => {
+    crop.key = keyOf(digit, kind)
+    crop.pieces?.forEach((piece, i) => (piece.key = keyOf(digit, `piece${i}`)))
+    return crop
+  }
   if (count === 1) {
     const [digit] = lines[0]
-    const crop: DigitCrop = {
-      box: digit.box,
-      image: padWindow(ink, digit.box),
-      ...(digit.pieces
-        ? { pieces: digit.pieces.map((piece) => toCrop(piece, image, level)), neck: digit.neck }
-        : {})
-    }
-    return [[{ ...keyed(digit, crop), key: keyOf(digit, 'window') }]]
+    const crop = cutWhenRead(
+      {
+        box: digit.box,
+        ...(digit.pieces ? { pieces: digit.pieces.map(cut), neck: digit.neck } : {})
+      },
+      () => padWindow(ink, digit.box)
+    )
+    return [[keyed(digit, crop, 'window')]]
   }
-  return lines.map((line) => line.map((digit) => keyed(digit, toCrop(digit, image, level))))
+  return lines.map((line) => line.map((digit) => keyed(digit, cut(digit), 'crop')))
 }
 
 /**
@@ -90,7 +92,7 @@ function labelStrokes(
   height: number,
   level: Uint8Array
 ): { labels: Int32Array; parts: Part[] } {
-  const labels = new Int32Array(width * height)
+  const labels = frameLabels(width * height)
   // Each stroke's own line, as drawn, seeds its label; the rest of the ink goes to the stroke nearest along it.
   const seeds: number[] = []
   strokes.forEach((drawn, s) => {
@@ -109,22 +111,10 @@ function labelStrokes(
       }
     }
   })
-  claimConnectedInk(labels, width, height, level, seeds)
-  // Each stroke's box: [x0, y0, x1, y1] per label.
+  // Each stroke's box: [x0, y0, x1, y1] per label, of the solid ink it was given.
   const extent = new Int32Array(4 * (strokes.length + 1))
   for (let id = 1; id <= strokes.length; id++) extent.set([width, height, -1, -1], 4 * id)
-  for (let y = 0; y < height; y++) {
-    const row = y * width
-    for (let x = 0; x < width; x++) {
-      const id = labels[row + x]
-      if (id === 0 || level[row + x] < SOLID_INK / 2) continue
-      const e = 4 * id
-      if (x < extent[e]) extent[e] = x
-      if (y < extent[e + 1]) extent[e + 1] = y
-      if (x > extent[e + 2]) extent[e + 2] = x
-      if (y > extent[e + 3]) extent[e + 3] = y
-    }
-  }
+  claimConnectedInk(labels, width, height, level, seeds, extent)
   const parts: Part[] = []
   for (let id = 1; id <= strokes.length; id++) {
     const e = 4 * id
@@ -151,24 +141,67 @@ function claimConnectedInk(
   width: number,
   height: number,
   level: Uint8Array,
-  seeds: readonly number[]
+  seeds: readonly number[],
+  extent: Int32Array
 ): void {
-  const queue = new Int32Array(labels.length)
+  const queue = scratchQueue(labels.length)
   let head = 0
   let tail = 0
   for (const p of seeds) queue[tail++] = p
-  const around = new Int32Array(8)
+  const solid = SOLID_INK / 2
   while (head < tail) {
     const p = queue[head++]
-    const n = neighbours8(p, width, height, around)
-    for (let k = 0; k < n; k++) {
-      const q = around[k]
-      if (labels[q] === 0 && level[q] >= SOLID_INK / 2) {
-        labels[q] = labels[p]
-        queue[tail++] = q
+    const x = p % width
+    const y = (p - x) / width
+    const id = labels[p]
+    // Every labelled pixel passes through the queue once: its stroke's box grows here (solid ink only).
+    if (level[p] >= solid) {
+      const e = 4 * id
+      if (x < extent[e]) extent[e] = x
+      if (y < extent[e + 1]) extent[e + 1] = y
+      if (x > extent[e + 2]) extent[e + 2] = x
+      if (y > extent[e + 3]) extent[e + 3] = y
+    }
+    // The 8 neighbours, inline (this loop visits every ink pixel of the pad on every frame).
+    for (let ny = Math.max(0, y - 1); ny <= Math.min(height - 1, y + 1); ny++) {
+      for (let nx = Math.max(0, x - 1); nx <= Math.min(width - 1, x + 1); nx++) {
+        const q = ny * width + nx
+        if (labels[q] === 0 && level[q] >= solid) {
+          labels[q] = id
+          queue[tail++] = q
+        }
       }
     }
   }
+}
+
+/**
+ * One label image for every frame. The pad is read several times a second, and a pad-sized array made for each
+ * frame was most of the reading's garbage: the collections it caused (up to ~10 ms) landed in frames. So a crop
+ * of an earlier frame can no longer be cut (its image is cut when first read): it says so rather than cut other
+ * ink. segmentPad's callers read their crops before the next frame (readPad: at once).
+ */
+let labelsOfFrames = new Int32Array(0)
+let frame = 0
+
+function frameLabels(size: number): Int32Array {
+  frame++
+  if (labelsOfFrames.length !== size) labelsOfFrames = new Int32Array(size)
+  else labelsOfFrames.fill(0)
+  return labelsOfFrames
+}
+
+function checkFrame(cutFrom: number): () => void {
+  return () => {
+    if (frame !== cutFrom) throw new Error('A pad crop was cut after the pad was segmented again.')
+  }
+}
+
+/** One queue for every frame (the pad reads several times a second): a pad-sized array is not made each time. */
+let queue = new Int32Array(0)
+function scratchQueue(size: number): Int32Array {
+  if (queue.length < size) queue = new Int32Array(size)
+  return queue
 }
 
 /**

@@ -7,17 +7,13 @@
  */
 import type { Random } from '../model/random'
 import { formInkBox } from '../preprocess/form-box'
+import { drawStroke as drawPenStroke, type PenPoint } from '../preprocess/pen'
 
 const SIDE = 28
 /** Share of the 7s that get a cross bar and of the 1s that get a flag (a third of those also a base). */
 const CROSSED_SEVEN = 0.3
 const FLAGGED_ONE = 0.4
 const INK = 128
-
-interface Point {
-  x: number
-  y: number
-}
 
 /** Mean column of the ink in row y, or null when the row has none. */
 function inkCentre(image: Uint8Array, y: number): number | null {
@@ -32,25 +28,9 @@ function inkCentre(image: Uint8Array, y: number): number | null {
   return count === 0 ? null : sum / count
 }
 
-/** Draws an anti-aliased pen stroke from a to b (half width in pixels) into the bytes, keeping darker ink. */
-export function drawStroke(image: Uint8Array, a: Point, b: Point, halfWidth: number): void {
-  const dx = b.x - a.x
-  const dy = b.y - a.y
-  const length2 = dx * dx + dy * dy || 1
-  const reach = Math.ceil(halfWidth + 1)
-  const x0 = Math.max(0, Math.floor(Math.min(a.x, b.x)) - reach)
-  const x1 = Math.min(SIDE - 1, Math.ceil(Math.max(a.x, b.x)) + reach)
-  const y0 = Math.max(0, Math.floor(Math.min(a.y, b.y)) - reach)
-  const y1 = Math.min(SIDE - 1, Math.ceil(Math.max(a.y, b.y)) + reach)
-  for (let y = y0; y <= y1; y++) {
-    for (let x = x0; x <= x1; x++) {
-      const t = Math.max(0, Math.min(1, ((x - a.x) * dx + (y - a.y) * dy) / length2))
-      const distance = Math.hypot(x - (a.x + t * dx), y - (a.y + t * dy))
-      const value = Math.round(255 * Math.max(0, Math.min(1, halfWidth + 0.5 - distance)))
-      const p = y * SIDE + x
-      if (value > image[p]) image[p] = value
-    }
-  }
+/** Draws an anti-aliased pen stroke from a to b (half width in pixels) into 28×28 bytes. */
+export function drawStroke(image: Uint8Array, a: PenPoint, b: PenPoint, halfWidth: number): void {
+  drawPenStroke({ width: SIDE, height: SIDE, data: image }, a, b, halfWidth)
 }
 
 /** A short bar across the stem of a 7, a little below half its height. False when the 7 has no stem there. */

@@ -22,6 +22,8 @@ export interface ServiceDeps {
   emit: EmitEvent
   version: string
   log?: (line: string) => void
+  /** Load (and warm up) the active model at once rather than at the first drawing (the app and web mode). */
+  preloadModel?: boolean
 }
 
 export interface Services {
@@ -29,7 +31,13 @@ export interface Services {
   dispose(): Promise<void>
 }
 
-export async function createServices({ host, emit, version, log }: ServiceDeps): Promise<Services> {
+export async function createServices({
+  host,
+  emit,
+  version,
+  log,
+  preloadModel = false
+}: ServiceDeps): Promise<Services> {
   const settings = new SettingsStore(host.dataDir)
   settings.onChange((next) => emit('settings.changed', next))
   const jobs = new JobTracker(host.dataDir)
@@ -47,6 +55,7 @@ export async function createServices({ host, emit, version, log }: ServiceDeps):
   await testSets.restore()
   const training = host.createTrainingHost()
   const unsureThreshold = async (): Promise<number> => (await settings.get()).unsureThreshold
+  if (preloadModel) models.preload()
 
   const handlers: Handlers = {
     ...appHandlers(host, settings, engine, mnist, version),

@@ -1,4 +1,6 @@
+import { assessorFor } from '../../core/calibration'
 import { checkUserPath } from '../../core/paths'
+import { warmUpReading } from '../../core/segmentation'
 import { join } from 'node:path'
 import { BUILTIN_ID, ModelStore, shippedModels, type LoadedModel } from '../../core/models'
 import type { ModelSummary } from '../../shared/schemas/models'
@@ -52,9 +54,12 @@ export class ModelService {
       this.unload()
       const model = this.backendReady().then(() => this.load(id))
       this.loaded = { id, model }
-      model.catch(() => {
-        if (this.loaded?.model === model) this.loaded = null
-      })
+      model.then(
+        (loaded) => this.warmUp(loaded, model),
+        () => {
+          if (this.loaded?.model === model) this.loaded = null
+        }
+      )
     }
     return this.loaded.model
   }
@@ -63,6 +68,26 @@ export class ModelService {
   async loadOther(id: string): Promise<LoadedModel> {
     await this.backendReady()
     return this.load(id)
+  }
+
+  /** Loads the active model now (at start-up), so that the first stroke finds it loaded and warmed up. */
+  preload(): void {
+    this.active().catch(() => {
+      // Reported when something asks for the model.
+    })
+  }
+
+  /**
+   * The active model is what the pad reads with: once loaded, its reading is warmed up in the background
+   * (warm-up.ts; frames arriving meanwhile are read between its steps), or the first frames would take several
+   * times longer. A failed warm-up only costs those frames' speed; one cut short by an unload says nothing.
+   */
+  private async warmUp(model: LoadedModel, loading: Promise<LoadedModel>): Promise<void> {
+    await warmUpReading(model, assessorFor(model)).catch((error: unknown) => {
+      if (this.loaded?.model === loading) {
+        this.log(`model ${model.id}: warming up the reading failed: ${String(error)}`)
+      }
+    })
   }
 
   private async load(id: string): Promise<LoadedModel> {

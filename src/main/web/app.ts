@@ -41,7 +41,7 @@ export async function startWebApp(options: WebAppOptions = {}): Promise<WebApp> 
   const version = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string })
     .version
   const events = new EventHub()
-  const services = await createServices({ host, emit: events.emit, version, log })
+  const services = await createServices({ host, emit: events.emit, version, log, preloadModel: true })
   const router = createRouter(services.handlers, log)
   const server = await startWebServer({
     router,

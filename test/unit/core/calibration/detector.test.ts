@@ -4,14 +4,16 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { selectBackend } from '../../../../src/core/backend'
+import { selectBackend, tf } from '../../../../src/core/backend'
 import { assess, assessorFor, temperatureOf } from '../../../../src/core/calibration'
 import {
   DETECTOR_FILE,
   detectorBytes,
   detectorFromBytes,
   detectorScore,
-  fitDetector
+  detectorScores,
+  fitDetector,
+  releaseDetector
 } from '../../../../src/core/calibration/detector'
 import { loadMnist } from '../../../../src/core/data'
 import { Random } from '../../../../src/core/model/random'
@@ -106,6 +108,74 @@ describe('fitDetector', () => {
     flipped[100] ^= 0xff
     expect(() => detectorFromBytes(detector.info, flipped)).toThrow(/checksum/)
     expect(() => detectorFromBytes(detector.info, bytes.subarray(4))).toThrow(/bytes/)
+  })
+
+  it('gives one activation array its verdict once, however often the flag is asked (the pad, every frame)', () => {
+    if (!fitted) throw new Error('no detector')
+    const { detector } = fitted
+    // The detector reads its threshold once per verdict: counting the reads counts the verdicts worked out.
+    let verdictsWorkedOut = 0
+    const info = { ...detector.info }
+    Object.defineProperty(info, 'threshold', {
+      get: () => (verdictsWorkedOut++, detector.info.threshold)
+    })
+    const counted = { ...detector, info }
+    const flagOf = assessorFor({ metadata: {}, detector: counted })
+    const stray = Float32Array.from({ length: size }, () => 4 * random.normal())
+    const near = features.slice(3 * size, 4 * size)
+    const pixels = new Float32Array(784).fill(0)
+    for (let i = 300; i < 330; i++) pixels[i] = 1
+    const sure = Float32Array.from({ length: 10 }, (_, i) => (i === 2 ? 0.99 : 0.001))
+    const first = [flagOf(sure, pixels, stray).flag, flagOf(sure, pixels, near).flag]
+    expect(first[0]).toBe('not-a-digit')
+    expect(first[1]).not.toBe('not-a-digit')
+    for (let frame = 0; frame < 5; frame++) {
+      expect([flagOf(sure, pixels, stray).flag, flagOf(sure, pixels, near).flag]).toEqual(first)
+    }
+    expect(verdictsWorkedOut).toBe(2)
+    // A new array (a new reading) gets its own verdict, equal for equal activations.
+    expect(flagOf(sure, pixels, Float32Array.from(stray)).flag).toBe('not-a-digit')
+    expect(verdictsWorkedOut).toBe(3)
+  })
+
+  it("scores a batch on the backend as it scores each vector alone, and frees the backend's copy", () => {
+    if (!fitted) throw new Error('no detector')
+    const { detector } = fitted
+    const tensorsBefore = tf.memory().numTensors
+    // Below the batch size the loop scores; from it on, the backend (both are checked).
+    for (const count of [1, 3, 4, 50]) {
+      const batch = features.subarray(100 * size, (100 + count) * size)
+      const scores = detectorScores(detector, batch, count)
+      expect(scores).toHaveLength(count)
+      for (let n = 0; n < count; n++) {
+        const alone = detectorScore(detector, batch, n * size)
+        expect(Math.abs(scores[n] - alone)).toBeLessThan(1e-4 * Math.max(1, alone))
+      }
+    }
+    const stray = Float32Array.from({ length: 6 * size }, () => 4 * random.normal())
+    const strayScores = detectorScores(detector, stray, 6)
+    expect(strayScores.every((score) => score > detector.info.threshold)).toBe(true)
+    // An all-zero vector (a blank crop's activations) scores like the loop does, not NaN.
+    expect(detectorScores(detector, new Float32Array(5 * size), 5)[0]).toBeCloseTo(
+      detectorScore(detector, new Float32Array(size)),
+      5
+    )
+    expect(tf.memory().numTensors).toBeGreaterThan(tensorsBefore)
+    releaseDetector(detector)
+    expect(tf.memory().numTensors).toBe(tensorsBefore)
+  })
+
+  it('flags by the score worked out with the batch when one is given', () => {
+    if (!fitted) throw new Error('no detector')
+    const { detector } = fitted
+    const flagOf = assessorFor({ metadata: {}, detector })
+    const pixels = new Float32Array(784)
+    for (let i = 300; i < 330; i++) pixels[i] = 1
+    const sure = Float32Array.from({ length: 10 }, (_, i) => (i === 2 ? 0.99 : 0.001))
+    const near = features.slice(3 * size, 4 * size)
+    expect(flagOf(sure, pixels, near).flag).not.toBe('not-a-digit')
+    expect(flagOf(sure, pixels, near, 2 * detector.info.threshold).flag).toBe('not-a-digit')
+    expect(flagOf(sure, pixels, near, 0).flag).not.toBe('not-a-digit')
   })
 
   it('fits none where a digit has too few samples', () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { zeroDetector } from '../../../support/zero-detector'
 import { padWindow, readPad, segmentPad } from '../../../../src/core/segmentation'
 import { toMnistForm } from '../../../../src/core/preprocess/mnist-form'
 import { SHAPES, ellipse, place, rasterise, writeNumber, type StrokeList } from '../../../support/reading-ink'
@@ -160,7 +161,7 @@ describe('numbers on the pad', () => {
         const features = Float32Array.from({ length: count * 2 }, (_, i) => i + 1)
         return { probabilities: await plain.predict(pixels, count), features, featureSize: 2 }
       },
-      detector: {} as never
+      detector: zeroDetector(2)
     }
     const seen: (number[] | undefined)[] = []
     const assess = (_p: ArrayLike<number>, _x: Float32Array, features?: ArrayLike<number>) => {
@@ -179,6 +180,16 @@ describe('numbers on the pad', () => {
       [1, 2],
       [3, 4]
     ])
+  })
+
+  it("cuts a crop of the latest frame only: an earlier frame's crop says so rather than cut other ink", () => {
+    const earlier = segmentPad(pad(writeNumber(['two', 'zero'], 40, 60, 30)))
+    const latest = segmentPad(pad(writeNumber(['one', 'six'], 40, 60, 30)))
+    expect(() => earlier[0][1].image).toThrow(/segmented again/)
+    // The latest frame's crops hold their own digit's ink.
+    const six = latest[0][1].image
+    expect(six.data.some((v) => v > 0)).toBe(true)
+    expect(toMnistForm(six).kind).toBe('digit')
   })
 
   it('reads nothing from an empty pad', () => {

@@ -9,9 +9,11 @@ import {
   readPad,
   segmentPad,
   type DigitCrop,
+  type GroupOptions,
   type LabelImage
 } from '../../../../src/core/segmentation'
 import { RESOURCES_DIR } from '../../../support/paths'
+import { zeroDetector } from '../../../support/zero-detector'
 import { SHAPES, ellipse, place, rasterise, writeNumber, type StrokeList } from '../../../support/reading-ink'
 import path from 'node:path'
 
@@ -64,6 +66,53 @@ describe('touching digits: whole or pieces', () => {
     expect(split.text).toBe('11')
   })
 
+  it('reads the pieces when the detector says the whole is no digit and each piece is one', async () => {
+    // The whole reads surer than its pieces (a CNN often reads two touching digits as one, confidently)…
+    const confidences = [0.97, 0.8, 0.8]
+    const [withoutDetector] = await readCrops([[crop(0.3)]], sureOf(confidences))
+    expect(withoutDetector.text).toBe('1')
+    // …but its activations lie off every digit's span (a zero detector scores a non-zero vector 1, zero 0).
+    const detector = zeroDetector(1)
+    detector.info.threshold = 0.5
+    const judged = (wholeOff: boolean, pieceOff: boolean) => ({
+      ...sureOf(confidences),
+      detector,
+      async predictWithFeatures(pixels: Float32Array, count: number) {
+        const probabilities = await sureOf(confidences).predict(pixels, count)
+        const features = Float32Array.from({ length: count }, (_, i) =>
+          (i === 0 ? wholeOff : pieceOff) ? 1 : 0
+        )
+        return { probabilities, features, featureSize: 1 }
+      }
+    })
+    const [split] = await readCrops([[crop(0.3)]], judged(true, false))
+    expect(split.text).toBe('11')
+    // A piece that is no digit either, or a whole that is one: the confidences decide, as before.
+    expect((await readCrops([[crop(0.3)]], judged(true, true)))[0].text).toBe('1')
+    expect((await readCrops([[crop(0.3)]], judged(false, false)))[0].text).toBe('1')
+  })
+
+  it("splits a digit only somewhat wide for its line on the detector's word alone, never on confidences", async () => {
+    const moderate = { ...crop(0.1), piecesIfNoDigit: true }
+    // Pieces far surer than the whole: two touching digits by the confidences, but a wide 3 or 2 reads so too.
+    expect((await readCrops([[moderate]], sureOf([0.6, 0.99, 0.99])))[0].text).toBe('1')
+    const detector = zeroDetector(1)
+    detector.info.threshold = 0.5
+    const wholeOff = {
+      ...sureOf([0.97, 0.9, 0.9]),
+      detector,
+      async predictWithFeatures(pixels: Float32Array, count: number) {
+        const probabilities = await sureOf([0.97, 0.9, 0.9]).predict(pixels, count)
+        return {
+          probabilities,
+          features: Float32Array.from({ length: count }, (_, i) => (i === 0 ? 1 : 0)),
+          featureSize: 1
+        }
+      }
+    }
+    expect((await readCrops([[moderate]], wholeOff))[0].text).toBe('11')
+  })
+
   it('keeps one digit when a piece is read unsurely (half a digit reads as some digit)', async () => {
     const [line] = await readCrops([[crop(0.1)]], sureOf([0.5, 0.95, 0.4]))
     expect(line.text).toBe('1')
@@ -71,14 +120,19 @@ describe('touching digits: whole or pieces', () => {
 })
 
 /** Label image and parts of an ink mask drawn by `draw` (page-style: parts are connected components). */
-function page(width: number, height: number, draw: (set: (x: number, y: number) => void) => void) {
+function page(
+  width: number,
+  height: number,
+  draw: (set: (x: number, y: number) => void) => void,
+  options: GroupOptions = {}
+) {
   const mask = new Uint8Array(width * height)
   draw((x, y) => {
     mask[y * width + x] = 1
   })
   const { labels, list } = components(mask, width, height)
   const ink: LabelImage = { width, height, labels }
-  return groupParts(list, ink)
+  return groupParts(list, ink, options)
 }
 
 describe('narrow touching digits on a page', () => {
@@ -100,6 +154,20 @@ describe('narrow touching digits on a page', () => {
     expect(a.box.x + a.box.width).toBeLessThanOrEqual(58)
     expect(b.box.x).toBeGreaterThanOrEqual(46)
     expect(ones.neck).toBeLessThan(0.1)
+  })
+
+  it("offers a digit somewhat wider than its line's digits as pieces for the detector, where asked", () => {
+    const draw = (set: (x: number, y: number) => void) => {
+      rect(set, 20, 20, 74, 80) // 54 wide where the line's digits are 60 tall: 0.9 of the height
+      rect(set, 120, 20, 190, 80) // 70 wide: 1.17
+      rect(set, 230, 20, 250, 80)
+    }
+    const [narrower, wider] = page(300, 100, draw, { maybeTouchingAspect: 1 })[0]
+    expect(narrower.pieces).toBeUndefined()
+    expect(wider.pieces).toHaveLength(2)
+    expect(wider.piecesIfNoDigit).toBe(true)
+    // Not by default (the pad, whose strokes say more): one wide digit, as before.
+    expect(page(300, 100, draw)[0][1].pieces).toBeUndefined()
   })
 
   it('does not offer a 0, an open 4 or a 1 with a base as two digits', () => {
