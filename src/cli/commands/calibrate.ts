@@ -1,5 +1,5 @@
 import path from 'node:path'
-import { parseArgs } from 'node:util'
+import { parseCommandArgs } from '../parse-args'
 import { selectBackend } from '../../core/backend'
 import { calibrateOnMnist } from '../../core/calibration/fit'
 import { loadMnist } from '../../core/data/mnist'
@@ -18,21 +18,19 @@ export const command: CliCommand = {
   summary:
     'Fit the model\'s temperature for the "not sure" flag and its "not a digit" detector on held-out MNIST training images; record them in metadata.json (the detector\'s arrays in detector.bin).',
   async run(args, io) {
-    const { values, positionals } = parseArgs({
+    const parsed = parseCommandArgs(
       args,
-      strict: true,
-      allowPositionals: true,
-      options: {
+      {
         mnist: { type: 'string' },
         json: { type: 'boolean', default: false },
         backend: { type: 'string' },
         help: { type: 'boolean', default: false }
-      }
-    })
-    if (values.help) {
-      io.stdout(`${USAGE}\n`)
-      return 0
-    }
+      },
+      `${USAGE}\n`,
+      io
+    )
+    if (!parsed) return 0
+    const { values, positionals } = parsed
     if (positionals.length !== 1) throw new UsageError('give exactly one MODEL_DIR')
     const folder = path.resolve(positionals[0])
     await selectBackend(parseBackendOption(values.backend))

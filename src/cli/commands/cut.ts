@@ -1,6 +1,6 @@
 import { existsSync, readdirSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
-import { parseArgs } from 'node:util'
+import { parseCommandArgs } from '../parse-args'
 import { importJsonDocument } from '../../core/export'
 import { importFolder } from '../../core/import'
 import { resolveUserPath } from '../../core/paths'
@@ -45,21 +45,19 @@ export const command: CliCommand = {
   summary:
     'Cut pages of handwritten digits into a labelled folder (rows rule or lines file) and evaluate it.',
   async run(args, io) {
-    const { values, positionals } = parseArgs({
+    const parsed = parseCommandArgs(
       args,
-      strict: true,
-      allowPositionals: true,
-      options: {
+      {
         ...MODEL_COMMAND_OPTIONS,
         out: { type: 'string' },
         rows: { type: 'string' },
         lines: { type: 'string' }
-      }
-    })
-    if (values.help) {
-      io.stdout(HELP)
-      return 0
-    }
+      },
+      HELP,
+      io
+    )
+    if (!parsed) return 0
+    const { values, positionals } = parsed
     if (positionals.length === 0) throw new UsageError('give at least one IMAGE')
     if (!values.out) throw new UsageError('give --out FOLDER')
     if ((values.rows === undefined) === (values.lines === undefined))

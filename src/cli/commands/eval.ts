@@ -1,4 +1,4 @@
-import { parseArgs } from 'node:util'
+import { parseCommandArgs } from '../parse-args'
 import { loadMnistTest } from '../../core/data/mnist'
 import { evaluatePredictions } from '../../core/evaluation'
 import { toUnitPixels } from '../../core/training/tensors'
@@ -17,19 +17,19 @@ export const command: CliCommand = {
   usage: USAGE,
   summary: 'Evaluate a model on the MNIST test set: accuracy, per-digit table, confusion matrix.',
   async run(args, io) {
-    const { values } = parseArgs({
+    const parsed = parseCommandArgs(
       args,
-      strict: true,
-      options: {
+      {
         ...MODEL_COMMAND_OPTIONS,
         mnist: { type: 'string' },
         'test-limit': { type: 'string' }
-      }
-    })
-    if (values.help) {
-      io.stdout(`${USAGE}\n`)
-      return 0
-    }
+      },
+      `${USAGE}\n`,
+      io,
+      false
+    )
+    if (!parsed) return 0
+    const { values } = parsed
     const mnistDir = values.mnist ? resolveUserPath(values.mnist) : defaultMnistDir()
     const limit = schemaOption(values['test-limit'], 'test-limit', TestSubsetSchema)
     const { modelDir, backend, model } = await loadCommandModel(values, io.stderr)

@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises'
 import path from 'node:path'
-import { parseArgs } from 'node:util'
+import { parseCommandArgs } from '../parse-args'
 import { exportResult, importJsonDocument } from '../../core/export'
 import { checkWriteTarget, SafeWriteError, writeFileSafely } from '../../core/fs/safe-write'
 import { importFolder } from '../../core/import'
@@ -77,21 +77,19 @@ export const command: CliCommand = {
   usage: USAGE,
   summary: 'Recognise and evaluate a folder of scanned digits: per-digit table, confusion matrix, export.',
   async run(args, io) {
-    const { values, positionals } = parseArgs({
+    const parsed = parseCommandArgs(
       args,
-      strict: true,
-      allowPositionals: true,
-      options: {
+      {
         ...MODEL_COMMAND_OPTIONS,
         export: { type: 'string' },
         force: { type: 'boolean', default: false },
         format: { type: 'string' }
-      }
-    })
-    if (values.help) {
-      io.stdout(HELP)
-      return 0
-    }
+      },
+      HELP,
+      io
+    )
+    if (!parsed) return 0
+    const { values, positionals } = parsed
     if (positionals.length !== 1) throw new UsageError('give exactly one FOLDER')
     const exportFile = values.export === undefined ? undefined : resolveUserPath(values.export)
     const format = parseFormat(values.format) ?? (exportFile ? formatFromFileName(exportFile) : undefined)

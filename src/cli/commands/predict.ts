@@ -1,4 +1,4 @@
-import { parseArgs } from 'node:util'
+import { parseCommandArgs } from '../parse-args'
 import { argmax10 } from '../../core/evaluation'
 import { fileToMnistForm, ImageDecodeError } from '../../core/preprocess'
 import { systemErrorText } from '../../core/system-errors'
@@ -52,16 +52,9 @@ export const command: CliCommand = {
   usage: USAGE,
   summary: 'Recognise the digit in each image (any polarity; preprocessed to MNIST form).',
   async run(args, io) {
-    const { values, positionals } = parseArgs({
-      args,
-      strict: true,
-      allowPositionals: true,
-      options: MODEL_COMMAND_OPTIONS
-    })
-    if (values.help) {
-      io.stdout(`${USAGE}\n`)
-      return 0
-    }
+    const parsed = parseCommandArgs(args, MODEL_COMMAND_OPTIONS, `${USAGE}\n`, io)
+    if (!parsed) return 0
+    const { values, positionals } = parsed
     if (positionals.length === 0) throw new UsageError('give at least one IMAGE')
     const { modelDir, model } = await loadCommandModel(values, io.stderr)
     const assess = assessorFor(model, thresholdOption(values.threshold))

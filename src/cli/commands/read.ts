@@ -1,4 +1,4 @@
-import { parseArgs } from 'node:util'
+import { parseCommandArgs } from '../parse-args'
 import { assessorFor, type Flag } from '../../core/calibration'
 import { readPageFile, type PageReading } from '../../core/page'
 import { ImageDecodeError } from '../../core/preprocess'
@@ -48,16 +48,9 @@ export const command: CliCommand = {
   usage: USAGE,
   summary: 'Read the handwritten numbers on page images: lines of digits with boxes and confidences.',
   async run(args, io) {
-    const { values, positionals } = parseArgs({
-      args,
-      strict: true,
-      allowPositionals: true,
-      options: MODEL_COMMAND_OPTIONS
-    })
-    if (values.help) {
-      io.stdout(HELP)
-      return 0
-    }
+    const parsed = parseCommandArgs(args, MODEL_COMMAND_OPTIONS, HELP, io)
+    if (!parsed) return 0
+    const { values, positionals } = parsed
     if (positionals.length === 0) throw new UsageError('give at least one IMAGE')
     const { modelDir, model } = await loadCommandModel(values, io.stderr)
     const assess = assessorFor(model, thresholdOption(values.threshold))

@@ -1,4 +1,4 @@
-import { parseArgs } from 'node:util'
+import { parseCommandArgs } from '../parse-args'
 import { resolveUserPath } from '../../core/paths'
 import {
   AugmentationSchema,
@@ -60,11 +60,9 @@ export const command: CliCommand = {
   usage: USAGE,
   summary: "Train the paper's 784-100-100-10 MLP (or, with --arch cnn, the CNN) on MNIST and save the model.",
   async run(args, io) {
-    const { values } = parseArgs({
+    const parsed = parseCommandArgs(
       args,
-      strict: true,
-      allowPositionals: false,
-      options: {
+      {
         arch: { type: 'string' },
         mnist: { type: 'string' },
         epochs: { type: 'string' },
@@ -86,12 +84,13 @@ export const command: CliCommand = {
         'elastic-sigma': { type: 'string' },
         name: { type: 'string' },
         help: { type: 'boolean', default: false }
-      }
-    })
-    if (values.help) {
-      io.stdout(`${USAGE}\n`)
-      return 0
-    }
+      },
+      `${USAGE}\n`,
+      io,
+      false
+    )
+    if (!parsed) return 0
+    const { values } = parsed
     const augment = parseAugment(values.augment)
     // Every bound comes from the schema the UI uses too.
     const hp = HyperparametersSchema.shape

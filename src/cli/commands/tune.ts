@@ -1,5 +1,5 @@
 import path from 'node:path'
-import { parseArgs } from 'node:util'
+import { parseCommandArgs } from '../parse-args'
 import { selectBackend } from '../../core/backend'
 import { loadMnist } from '../../core/data/mnist'
 import { readModelFolder } from '../../core/models'
@@ -36,11 +36,9 @@ export const command: CliCommand = {
   usage: USAGE,
   summary: "Teach a model someone's handwriting: fine-tune it on a labelled folder mixed with MNIST.",
   async run(args, io) {
-    const { values, positionals } = parseArgs({
+    const parsed = parseCommandArgs(
       args,
-      strict: true,
-      allowPositionals: true,
-      options: {
+      {
         model: { type: 'string' },
         out: { type: 'string' },
         epochs: { type: 'string' },
@@ -49,12 +47,12 @@ export const command: CliCommand = {
         json: { type: 'boolean', default: false },
         backend: { type: 'string' },
         help: { type: 'boolean', default: false }
-      }
-    })
-    if (values.help) {
-      io.stdout(HELP)
-      return 0
-    }
+      },
+      HELP,
+      io
+    )
+    if (!parsed) return 0
+    const { values, positionals } = parsed
     if (positionals.length !== 1) throw new UsageError('give exactly one FOLDER of labelled images')
     if (!values.out)
       throw new UsageError('--out MODEL_DIR is required (the tuned model is always a new model)')
