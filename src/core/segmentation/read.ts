@@ -145,7 +145,7 @@ export async function readAndChoose(
   cache?: RecognitionCache
 ): Promise<{ lines: ReadLine[]; crops: DigitCrop[][] }> {
   const all = lines.flatMap((line) => line.flatMap((crop) => [crop, ...(crop.pieces ?? [])]))
-  // The detector also helps decide touching digits (choosePieces), so its features are asked for then too.
+  // The detector also helps decide touching digits (the choice below), so its features are asked for then too.
   const wantFeatures = assess !== undefined || (!!classifier.detector && all.some((crop) => crop.pieces))
   const known = new Map<DigitCrop, Remembered>()
   const fresh: DigitCrop[] = []
