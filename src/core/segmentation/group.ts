@@ -93,8 +93,9 @@ export function groupParts(
         ? splitTouching(digit, ink, lineHeight, o)
         : (splitParts(digit, boxes, ink) ?? splitNarrow(digit, ink, lineHeight))
       if (split && split.pieces.length > 1) return { ...digit, ...split }
+      // A wide digit was cut above already; one only somewhat wide is cut here, for the detector to judge.
       const maybe =
-        widest > o.maybeTouchingAspect * lineHeight ? splitTouching(digit, ink, lineHeight, o) : null
+        !wide && widest > o.maybeTouchingAspect * lineHeight ? splitTouching(digit, ink, lineHeight, o) : null
       return maybe && maybe.pieces.length > 1 ? { ...digit, ...maybe, piecesIfNoDigit: true } : digit
     })
   })
