@@ -85,9 +85,9 @@ export const command: CliCommand = {
           })
           continue
         }
-        const { probabilities, features } = await classify(model, form.pixels, 1, true)
+        const { probabilities, features, scores } = await classify(model, form.pixels, 1, true)
         const digit = argmax10(probabilities)
-        const assessment = assess(probabilities, form.pixels, features ?? undefined)
+        const assessment = assess(probabilities, form.pixels, features ?? undefined, scores?.[0])
         results.push({
           flag: assessment.flag,
           calibratedConfidence: assessment.confidence,

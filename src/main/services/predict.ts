@@ -51,7 +51,8 @@ export async function predictGray(
   const { flag, confidence } = assessorFor(model, threshold)(
     probabilities,
     form.pixels,
-    outputs.features ?? undefined
+    outputs.features ?? undefined,
+    outputs.scores?.[0]
   )
   return {
     flag,
