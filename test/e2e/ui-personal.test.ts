@@ -125,8 +125,31 @@ describe.skipIf(!hasMnist())('Train a CNN briefly, then teach the model from dra
     expect(await report.locator('tbody tr').nth(1).textContent()).toMatch(
       /MNIST test set\s*\d+(\.\d)?%\s*\d+(\.\d)?%/
     )
+    // What the figures mean, in words that follow them: one kept-apart 7, right before or not.
+    const [heldBefore, heldAfter] = await Promise.all(
+      ['teach-before-heldout', 'teach-after-heldout'].map(async (id) =>
+        (await page.getByTestId(id).textContent())?.startsWith('100')
+      )
+    )
+    const verdict = page.getByTestId('teach-verdict')
+    const [mnistBefore, mnistAfter] = (
+      (await report.locator('tbody tr').nth(1).textContent())?.match(/\d+(\.\d)?(?=%)/g) ?? []
+    ).map(Number)
+    const mnistDrop = mnistBefore - mnistAfter
+    const heldRule = heldAfter === heldBefore ? 'unchanged' : heldAfter ? 'better' : 'worse'
+    // Within rounding of the half-point allowance either answer is right.
+    if (mnistDrop > 0.55 || mnistDrop < 0.45)
+      expect(await verdict.getAttribute('data-verdict')).toBe(mnistDrop > 0.5 ? 'worse' : heldRule)
     await saveScreenshot(page, 'collection-taught')
-    // A new model was saved beside the others; the active one is unchanged.
+    // A new model was saved beside the others; the active one is unchanged until the user says so.
     expect(await modelCount(page)).toBe(before + 1)
+    const hint = page.locator('#teach-heading + p')
+    const activeBefore = await hint.textContent()
+    await verdict.getByRole('button', { name: 'Use the taught model' }).click()
+    await expect
+      .poll(() => verdict.getByRole('button', { name: 'The taught model is in use' }).isDisabled())
+      .toBe(true)
+    expect(await hint.textContent()).not.toBe(activeBefore)
+    expect(await hint.textContent()).toContain('taught 4 samples')
   })
 })

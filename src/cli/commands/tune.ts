@@ -8,7 +8,7 @@ import { tuneModel } from '../../core/personal/tune'
 import { parseBackendOption } from '../backend-option'
 import { SHIPPED_MODEL_DIR, defaultMnistDir } from '../defaults'
 import { percent, printJson, schemaOption } from '../output'
-import { TuneRequestSchema } from '../../shared/schemas/personal'
+import { TuneRequestSchema, type TuningVerdict } from '../../shared/schemas/personal'
 import { HyperparametersSchema } from '../../shared/schemas/training'
 import { UsageError, type CliCommand } from '../types'
 
@@ -26,8 +26,16 @@ written to --out (a new folder); the model it starts from is never changed.
   --model DIR   the model to start from (default: the shipped default model)
   --out DIR     where to save the tuned model (required; not the --model folder)
   --epochs N    passes over the mixed set (default 5)
-  --json        one JSON document: before and after accuracy (fractions) on the held-out images and MNIST test
+  --json        one JSON document: before and after accuracy (fractions) on the held-out images and MNIST test,
+                and the verdict (better, unchanged, worse, unmeasured: whether the tuned model is worth using)
 `
+
+const VERDICT_WHY: Record<TuningVerdict, string> = {
+  better: 'more held-out images right, MNIST within half a point: worth using',
+  unchanged: 'no more held-out images right: the model it started from reads them as well',
+  worse: 'fewer held-out images right, or MNIST down more than half a point: keep the model it started from',
+  unmeasured: 'fewer than 5 images of each digit, none held apart; MNIST within half a point'
+}
 
 const pct = (value: number | null) => (value === null ? '—' : percent(value))
 
@@ -109,7 +117,9 @@ export const command: CliCommand = {
       io.stdout(
         `held-out images of ${folder.folder} (${report.heldOutSamples}): ${pct(report.before.heldOut)} → ${pct(report.after.heldOut)}\n` +
           `MNIST test set: ${pct(report.before.mnistTest)} → ${pct(report.after.mnistTest)}\n` +
-          (status.state === 'done' ? `saved the tuned model to ${out}\n` : `${status.message ?? ''}\n`)
+          (status.state === 'done'
+            ? `saved the tuned model to ${out}\nverdict: ${report.verdict} (${VERDICT_WHY[report.verdict]})\n`
+            : `${status.message ?? ''}\n`)
       )
       for (const skip of folder.skipped) io.stdout(`  skipped ${skip.file}: ${skip.reason}\n`)
     }

@@ -41,6 +41,7 @@ import { createAugmenter, type Augmenter } from '../training/augment'
 import { train, type TrainingControl } from '../training/trainer'
 import type { StepChoice } from '../training/graph'
 import type { TrainingSample } from './store'
+import { tuningVerdict } from './verdict'
 
 export const HOLD_OUT_EVERY = 5
 const DEFAULT_EPOCHS = 5
@@ -272,6 +273,7 @@ export async function tuneModel(input: TuneInput): Promise<TuneResult> {
     epochs: result.epochsCompleted,
     before,
     after,
+    verdict: tuningVerdict({ before, after }),
     seconds
   })
   if (result.cancelled || result.epochsCompleted === 0) {

@@ -32,7 +32,7 @@ export const PersonalListSchema = z.object({
 })
 export type PersonalList = z.infer<typeof PersonalListSchema>
 
-export { TuningReportSchema, type TuningReport } from './training'
+export { TuningReportSchema, type TuningReport, type TuningVerdict } from './training'
 
 export const TuneRequestSchema = z
   .object({

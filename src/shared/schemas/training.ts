@@ -119,6 +119,10 @@ export const TrainingStateSchema = z.enum([
 export type TrainingState = z.infer<typeof TrainingStateSchema>
 
 /** Before → after figures of a tuning run. */
+/** Whether the taught model is worth using (src/core/personal/verdict.ts says how it is decided). */
+export const TuningVerdictSchema = z.enum(['better', 'unchanged', 'worse', 'unmeasured'])
+export type TuningVerdict = z.infer<typeof TuningVerdictSchema>
+
 export const TuningReportSchema = z.object({
   baseModel: z.string(),
   modelId: z.string().nullable(),
@@ -128,6 +132,7 @@ export const TuningReportSchema = z.object({
   epochs: z.number().int(),
   before: z.object({ heldOut: z.number().nullable(), mnistTest: z.number() }),
   after: z.object({ heldOut: z.number().nullable(), mnistTest: z.number() }),
+  verdict: TuningVerdictSchema,
   seconds: z.number()
 })
 export type TuningReport = z.infer<typeof TuningReportSchema>

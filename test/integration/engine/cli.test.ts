@@ -1,19 +1,15 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { main } from '../../../src/cli/index'
-import type { CliIo } from '../../../src/cli/types'
+import { readModelFolder } from '../../../src/core/models'
+import { tuningVerdict } from '../../../src/core/personal/verdict'
 import { EvaluationSchema } from '../../../src/shared/schemas/evaluation'
+import { runCli } from '../../support/cli'
+import { writeDigitFolder } from '../../support/digit-folder'
 import { MNIST_DIR, USPS_DIR, tempDir } from '../../support/engine'
 import { hasMnist, hasUsps } from '../../support/paths'
 
-async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = ''
-  let err = ''
-  const io: CliIo = { stdout: (t) => (out += t), stderr: (t) => (err += t), isTTY: false }
-  const code = await main(args, io)
-  return { code, out, err }
-}
+const cli = runCli
 
 const modelDir = path.join(tempDir(), 'tiny')
 
@@ -104,6 +100,30 @@ describe.skipIf(!hasMnist())('digit-studio CLI', () => {
     for (const p of doc.predictions) {
       expect(p.probabilities.reduce((a: number, b: number) => a + b, 0)).toBeCloseTo(1, 4)
     }
+  })
+
+  it('tune teaches a labelled folder into a new model and says whether it is worth using', async () => {
+    const folder = path.join(tempDir(), 'to-teach')
+    await writeDigitFolder(folder, 60)
+    const baseFiles = readFileSync(path.join(modelDir, 'weights.bin'))
+    const out = path.join(tempDir(), 'tuned')
+    const args = ['tune', folder, '--model', modelDir, '--mnist', MNIST_DIR, '--epochs', '1']
+    const json = await cli([...args, '--out', out, '--json'])
+    expect(json.err).toBe('')
+    expect(json.code).toBe(0)
+    const doc = JSON.parse(json.out)
+    expect(doc.state).toBe('done')
+    expect(doc.trainSamples + doc.heldOutSamples).toBe(60)
+    expect(doc.heldOutSamples).toBeGreaterThan(0)
+    expect(doc.verdict).toBe(tuningVerdict(doc))
+    expect((await readModelFolder(out)).metadata.id).toBe('tuned')
+    expect(readFileSync(path.join(modelDir, 'weights.bin')).equals(baseFiles)).toBe(true)
+    // The same run in words: the figures and the same verdict, said as a line.
+    const text = await cli([...args, '--out', path.join(tempDir(), 'tuned-again')])
+    expect(text.code).toBe(0)
+    expect(text.out).toMatch(/held-out images of .*to-teach \(\d+\): \d/)
+    expect(text.out).toContain(`verdict: ${doc.verdict}`)
+    expect((await cli([...args, '--out', modelDir])).code).toBe(2)
   })
 
   it('exit code 1 names the bad file and the reason; exit code 2 for usage errors', async () => {

@@ -396,7 +396,19 @@ export const en = {
     after: 'After',
     heldOut: 'Your samples kept apart ({{count}})',
     mnistTest: 'MNIST test set',
-    savedModel: 'The taught model is in the Models view: choose “Use” to make it active.',
+    savedModel: 'The taught model was saved as a new model (it is also in the Models view).',
+    verdict: {
+      better:
+        'The taught model reads more of your kept-apart samples right, and MNIST within half a point: it is worth using.',
+      unchanged:
+        'The taught model reads your kept-apart samples no better: the active model reads them as well.',
+      worse:
+        'The taught model reads your kept-apart samples worse, or lost more than half a point on MNIST: keep the active model.',
+      unmeasured:
+        'Too few samples to keep any apart (5 of a digit are needed), so the change on your handwriting is not measured; MNIST within half a point.'
+    },
+    useTaught: 'Use the taught model',
+    inUse: 'The taught model is in use',
     samples: 'Samples',
     empty: 'No samples yet. When the pad reads a digit wrongly, press the digit it was.',
     sampleLabel: 'A {{digit}} from your collection',

@@ -387,7 +387,16 @@ export const zhCN: Messages = {
     after: '之后',
     heldOut: '留出的你的样本（{{count}} 个）',
     mnistTest: 'MNIST 测试集',
-    savedModel: '教好的模型在“模型”视图中：点“使用”即可启用。',
+    savedModel: '教好的模型已另存为新模型（在“模型”视图中也能找到）。',
+    verdict: {
+      better: '教好的模型认对了更多留出的样本，MNIST 下降不超过 0.5 个百分点：值得使用。',
+      unchanged: '教好的模型在留出的样本上没有进步：当前模型认得一样好。',
+      worse: '教好的模型在留出的样本上更差，或 MNIST 下降超过 0.5 个百分点：请继续用当前模型。',
+      unmeasured:
+        '样本太少，无法留出（每个数字至少要 5 个），所以没有测出对你笔迹的变化；MNIST 下降不超过 0.5 个百分点。'
+    },
+    useTaught: '使用教好的模型',
+    inUse: '正在使用教好的模型',
     samples: '样本',
     empty: '还没有样本。画板识别错时，按下正确的数字即可。',
     sampleLabel: '样本集中的一个 {{digit}}',

@@ -6,7 +6,7 @@
 import type { PersonalList, TuningReport } from '../../../../shared/schemas/personal'
 import { api, invoke } from '../../lib/api'
 import { describeError, type Problem } from '../../ui/errors'
-import { refreshModels } from '../models/models.svelte'
+import { refreshModels, setActive } from '../models/models.svelte'
 import { applyStatus, resetRun } from '../train/training.svelte'
 
 export const personal = $state<{
@@ -93,4 +93,9 @@ export async function teach(epochs: number): Promise<void> {
   const status = await run(() => invoke('personal.teach', { epochs }))
   if (status) applyStatus(status)
   else personal.teaching = false
+}
+
+/** "Use the taught model": makes the model a teaching run saved the active one. */
+export async function useTaughtModel(id: string): Promise<void> {
+  await run(() => setActive(id))
 }
