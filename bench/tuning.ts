@@ -25,7 +25,14 @@ import { selectBackend } from '../src/core/backend'
 import { loadMnist, type DigitSet } from '../src/core/data/mnist'
 import { readModelFolder } from '../src/core/models'
 import { labelledForms, type LabelledForm } from '../src/core/personal/folder'
-import { accuracyOf, asDigitSet, tuneModel, type TuneInput, type TuneRecipe } from '../src/core/personal/tune'
+import {
+  accuracyOf,
+  asDigitSet,
+  splitHeldOut,
+  tuneModel,
+  type TuneInput,
+  type TuneRecipe
+} from '../src/core/personal/tune'
 import type { ModelMetadata } from '../src/shared/schemas/models'
 import type { TuningReport } from '../src/shared/schemas/personal'
 import { argmax10 } from '../src/core/evaluation'
@@ -204,12 +211,15 @@ async function sameWriters(
   run: Parameters<typeof teachAndRead>[3]
 ): Promise<Record<string, unknown>> {
   const folds = interleavedFolds(forms, SAME_WRITER_FOLDS)
+  const inFileOrder = splitByFileOrder(forms, Infinity).first
   let before = 0
   let after = 0
   const mnistAfter: number[] = []
-  for (const [f, fold] of folds.entries()) {
+  for (const fold of folds) {
     const readSet = asDigitSet(asSamples(fold))
-    const taught = folds.filter((_, g) => g !== f).flat()
+    // The other folds in file order, as a folder of them would be taught (the order picks the held-out fifth).
+    const reading = new Set(fold)
+    const taught = inFileOrder.filter((form) => !reading.has(form))
     const result = await teachAndRead(base, taught, [readSet], run)
     before += (accuracyOf(base.weights, readSet) ?? 0) * readSet.count
     after += (result.after[0] ?? 0) * readSet.count
@@ -247,9 +257,13 @@ export async function benchTuning(
       const readBefore = accuracyOf(base.weights, readSet)
       const other = split === 'first' ? 'last' : 'first'
       const errors = nearestTaught(base.weights, taught, read)
+      // The taught half's part that teaching trains on (tune holds every 5th apart): does it learn what it is shown?
+      const trainedSet = asDigitSet(splitHeldOut(asSamples(taught)).train)
+      const trainedBefore = accuracyOf(base.weights, trainedSet)
       for (const seed of seeds) {
         const run = { seed, backend, hyperparameters, recipe: options.recipe }
-        const { report, after, seconds } = await teachAndRead(base, taught, [readSet, rest], run)
+        const sets = [readSet, rest, trainedSet]
+        const { report, after, seconds } = await teachAndRead(base, taught, sets, run)
         out.push({
           model: base.metadata.id,
           seed,
@@ -258,6 +272,7 @@ export async function benchTuning(
           measured: `usps-600 ${other} 30 of each digit (${read.length})`,
           [split === 'first' ? 'lastHalf' : 'firstHalf']: pair(readBefore, after[0]),
           heldOutOfTaughtHalf: pair(report.before.heldOut, report.after.heldOut),
+          trainedOfTaughtHalf: pair(trainedBefore, after[2]),
           uspsRest: rest ? { count: rest.count, ...pair(restBefore, after[1]) } : null,
           mnistTest: pair(report.before.mnistTest, report.after.mnistTest),
           verdict: report.verdict,
