@@ -118,11 +118,11 @@ export const TrainingStateSchema = z.enum([
 ])
 export type TrainingState = z.infer<typeof TrainingStateSchema>
 
-/** Before → after figures of a tuning run. */
 /** Whether the taught model is worth using (src/core/personal/verdict.ts says how it is decided). */
 export const TuningVerdictSchema = z.enum(['better', 'unchanged', 'worse', 'unmeasured'])
 export type TuningVerdict = z.infer<typeof TuningVerdictSchema>
 
+/** Before → after figures of a tuning run. */
 export const TuningReportSchema = z.object({
   baseModel: z.string(),
   modelId: z.string().nullable(),

@@ -401,9 +401,9 @@ export const en = {
       better:
         'The taught model reads more of your kept-apart samples right, and MNIST within half a point: it is worth using.',
       unchanged:
-        'The taught model reads your kept-apart samples no better: the active model reads them as well.',
+        'The taught model reads your kept-apart samples no better than the model it was taught from.',
       worse:
-        'The taught model reads your kept-apart samples worse, or lost more than half a point on MNIST: keep the active model.',
+        'The taught model reads your kept-apart samples worse, or lost more than half a point on MNIST: keep the model it was taught from.',
       unmeasured:
         'Too few samples to keep any apart (5 of a digit are needed), so the change on your handwriting is not measured; MNIST within half a point.'
     },
