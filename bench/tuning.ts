@@ -204,6 +204,8 @@ async function teachAndRead(
 let mnist: Promise<Awaited<ReturnType<typeof loadMnist>>> | null = null
 const mnistOnce = () => (mnist ??= loadMnist(MNIST))
 
+const SAME_WRITER_FOLDS = 5
+
 /** Same writers on both sides: usps-600 in 5 interleaved folds, each read once by a model taught the other 4. */
 async function sameWriters(
   base: Base,
@@ -233,8 +235,6 @@ async function sameWriters(
     mnistTestAfter: { min: Math.min(...mnistAfter), max: Math.max(...mnistAfter) }
   }
 }
-
-const SAME_WRITER_FOLDS = 5
 
 export async function benchTuning(
   dirs = shippedModelDirs(),
