@@ -7,7 +7,9 @@
  * step. `training` splits each backend's epoch into data preparation, compute and overhead against the
  * arithmetic floor; `load` says whether other work ran during each measurement (then ratios are not final).
  * The CNN per backend next to PyTorch's same CNN (bench/pytorch_cnn.py), accuracy per shipped model with the
- * "not sure" figures (bench/models.ts), writing styles MNIST lacks (bench/styles.ts), and teaching each shipped model one half of usps-600 and reading the other half and the rest of the USPS test split, both ways (bench/tuning.ts).
+ * "not sure" figures (bench/models.ts), writing styles MNIST lacks (bench/styles.ts), and teaching each shipped
+ * model one half of usps-600 and reading the other half and the rest of the USPS test split, both ways, with the
+ * nearest taught digits of each error and the same writers on both sides (bench/tuning.ts).
  * Flags: --quick, --epochs N, --backends a,b, --no-pytorch, --no-fit, --no-cnn, --no-models, --mnist DIR.
  */
 import { execFile } from 'node:child_process'
