@@ -169,9 +169,14 @@ export function detectorScores(detector: Detector, features: Float32Array, count
   return out
 }
 
+/** True when a detector score (detectorScore, detectorScores) says its activation vector is no digit. */
+export function scoreSaysNoDigit(detector: Detector, score: number): boolean {
+  return score > detector.info.threshold
+}
+
 /** True when the detector says the activation vector is no digit. */
 export function isNotADigit(detector: Detector, features: ArrayLike<number>, offset = 0): boolean {
-  return detectorScore(detector, features, offset) > detector.info.threshold
+  return scoreSaysNoDigit(detector, detectorScore(detector, features, offset))
 }
 
 /** Orthonormalises the columns of q (rows×cols, row-major) in place (modified Gram–Schmidt). */

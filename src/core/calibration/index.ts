@@ -26,7 +26,7 @@ export {
   type Flag
 } from '../../shared/schemas/calibration'
 import { DEFAULT_UNSURE_THRESHOLD, type Calibration, type Flag } from '../../shared/schemas/calibration'
-import { isNotADigit, type Detector } from './detector'
+import { isNotADigit, scoreSaysNoDigit, type Detector } from './detector'
 import { formInkBox } from '../preprocess/form-box'
 
 export interface Assessment {
@@ -172,7 +172,7 @@ export function assessorFor(
   const detector = model.detector ?? null
   const notADigit = (features?: ArrayLike<number>, score?: number) => {
     if (detector === null) return false
-    if (score !== undefined) return score > detector.info.threshold
+    if (score !== undefined) return scoreSaysNoDigit(detector, score)
     return features !== undefined && detectorVerdict(detector, features)
   }
   return (probabilities, pixels, features, score) =>

@@ -4,6 +4,7 @@ import type { ReadDigit, ReadLine } from '../../shared/schemas/reading'
 import { argmax10 } from '../evaluation'
 import { classify, type Classifier } from '../import/classifier'
 import type { Assessor } from '../calibration'
+import { scoreSaysNoDigit } from '../calibration/detector'
 import { toMnistForm, type MnistFormOptions } from '../preprocess/mnist-form'
 import type { Box } from './box'
 import { digitImage, type DigitSegment, type LabelImage } from './group'
@@ -205,7 +206,7 @@ export async function readAndChoose(
       const margin = neck === 0 ? -SPLIT_MARGIN : SPLIT_MARGIN + NECK_PENALTY * Math.max(0, neck - THIN_NECK)
       const offDigit = (c: DigitCrop) => {
         const score = known.get(c)?.score
-        return score !== undefined && !!classifier.detector && score > classifier.detector.info.threshold
+        return score !== undefined && !!classifier.detector && scoreSaysNoDigit(classifier.detector, score)
       }
       // The detector's word: the whole is no digit, and each piece is one, read surely.
       const noDigitButPieces =
