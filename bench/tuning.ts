@@ -118,11 +118,11 @@ async function uspsRestSet(): Promise<DigitSet | null> {
 
 const pair = (before: number | null, after: number | null) => ({ before, after })
 
-/** usps-600 in `folds` interleaved folds: fold f holds every folds-th file of each digit (file order) from the f-th on. */
-export function interleavedFolds(forms: LabelledForm[], folds: number): LabelledForm[][] {
+/** Forms (in file order) in `folds` interleaved folds: fold f holds every folds-th of each digit from the f-th on. */
+export function interleavedFolds(inFileOrder: LabelledForm[], folds: number): LabelledForm[][] {
   const out = Array.from({ length: folds }, (): LabelledForm[] => [])
   const seen = new Map<number, number>()
-  for (const form of splitByFileOrder(forms, Infinity).first) {
+  for (const form of inFileOrder) {
     const n = seen.get(form.label) ?? 0
     seen.set(form.label, n + 1)
     out[n % folds].push(form)
@@ -212,8 +212,8 @@ async function sameWriters(
   forms: LabelledForm[],
   run: Parameters<typeof teachAndRead>[3]
 ): Promise<Record<string, unknown>> {
-  const folds = interleavedFolds(forms, SAME_WRITER_FOLDS)
   const inFileOrder = splitByFileOrder(forms, Infinity).first
+  const folds = interleavedFolds(inFileOrder, SAME_WRITER_FOLDS)
   let before = 0
   let after = 0
   const mnistAfter: number[] = []
